@@ -1,1 +1,3 @@
-export {};
+export * from './config.schema';
+export * from './load-config';
+export * from './app-checks';

@@ -1,0 +1,4 @@
+import { InitialSchema1764000000000 } from './1764000000000-InitialSchema';
+
+/** Every migration in order; listed explicitly so the compiled build needs no glob. */
+export const ALL_MIGRATIONS = [InitialSchema1764000000000];
