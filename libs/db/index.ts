@@ -1,3 +1,5 @@
 export * from './data-source';
 export * from './migrate';
 export * from './entities';
+export * from './db.module';
+export * from './event-partitions';

@@ -1,0 +1,30 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { BullModule } from '@nestjs/bullmq';
+import type { DataSource } from 'typeorm';
+import type Redis from 'ioredis';
+import type { IngestConfig } from '@watchfloor/config';
+import { databaseReadiness, DbModule, OWNER_DATA_SOURCE } from '@watchfloor/db';
+import { HealthModule, type ReadinessCheck } from '@watchfloor/health';
+import { queueConnection, REDIS, RedisModule, redisReadiness } from '@watchfloor/queue';
+
+@Module({})
+export class IngestAppModule {
+  static forRoot(config: IngestConfig): DynamicModule {
+    return {
+      module: IngestAppModule,
+      imports: [
+        DbModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'watchfloor-ingest' }),
+        RedisModule.forRoot(config.REDIS_URL),
+        BullModule.forRoot({ connection: queueConnection(config.REDIS_URL), prefix: config.QUEUE_PREFIX }),
+        BullModule.registerQueue({ name: 'detect' }),
+        HealthModule.forRoot({
+          useFactory: (ds: DataSource, redis: Redis): ReadinessCheck[] => [
+            { name: 'postgres', check: () => databaseReadiness(ds) },
+            { name: 'redis', check: () => redisReadiness(redis) },
+          ],
+          inject: [OWNER_DATA_SOURCE, REDIS],
+        }),
+      ],
+    };
+  }
+}

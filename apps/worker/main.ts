@@ -1,0 +1,18 @@
+import 'reflect-metadata';
+import { loadConfigOrExit, productionChecks, workerSchema } from '@watchfloor/config';
+import { parseQueueList } from '@watchfloor/queue';
+import { bootstrapWorker } from './bootstrap';
+
+const config = loadConfigOrExit('watchfloor-worker', workerSchema, (c) => {
+  const problems = productionChecks(c);
+  try {
+    parseQueueList(c.WORKER_QUEUES);
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
+  return problems;
+});
+bootstrapWorker(config).catch((err) => {
+  process.stderr.write(`watchfloor-worker: failed to start: ${(err as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,45 @@
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { BullModule } from '@nestjs/bullmq';
+import type { DataSource } from 'typeorm';
+import type Redis from 'ioredis';
+import type { WorkerConfig } from '@watchfloor/config';
+import { databaseReadiness, DbModule, OWNER_DATA_SOURCE } from '@watchfloor/db';
+import { HealthModule, type ReadinessCheck } from '@watchfloor/health';
+import { DEFAULT_JOB_OPTIONS, parseQueueList, QUEUE_NAMES, type QueueName, queueConnection, REDIS, RedisModule, redisReadiness } from '@watchfloor/queue';
+import { MaintenanceProcessor, MaintenanceScheduler } from './maintenance.processor';
+import { WORKER_CONFIG } from './worker-config';
+
+/** Processors per queue; a worker Deployment consumes only the queues named in WORKER_QUEUES. */
+const PROCESSORS: Record<QueueName, Provider[]> = {
+  detect: [],
+  incidents: [],
+  sla: [],
+  deliver: [],
+  reports: [],
+  maintenance: [MaintenanceProcessor, MaintenanceScheduler],
+};
+
+@Module({})
+export class WorkerAppModule {
+  static forRoot(config: WorkerConfig): DynamicModule {
+    const queues = parseQueueList(config.WORKER_QUEUES);
+    return {
+      module: WorkerAppModule,
+      imports: [
+        DbModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'watchfloor-worker' }),
+        RedisModule.forRoot(config.REDIS_URL),
+        BullModule.forRoot({ connection: queueConnection(config.REDIS_URL), prefix: config.QUEUE_PREFIX, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
+        // Every queue is registered so any processor can produce to any queue.
+        ...QUEUE_NAMES.map((name) => BullModule.registerQueue({ name })),
+        HealthModule.forRoot({
+          useFactory: (ds: DataSource, redis: Redis): ReadinessCheck[] => [
+            { name: 'postgres', check: () => databaseReadiness(ds) },
+            { name: 'redis', check: () => redisReadiness(redis) },
+          ],
+          inject: [OWNER_DATA_SOURCE, REDIS],
+        }),
+      ],
+      providers: [{ provide: WORKER_CONFIG, useValue: config }, ...queues.flatMap((q) => PROCESSORS[q])],
+    };
+  }
+}
