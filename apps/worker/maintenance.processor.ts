@@ -32,7 +32,7 @@ export class MaintenanceScheduler implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     // One scheduler for the whole fleet: upsert is idempotent by id.
-    await this.queue.upsertJobScheduler('partitions-hourly', { every: 3600_000, immediately: true }, {
+    await this.queue.upsertJobScheduler('partitions-hourly', { every: 3600_000 }, {
       name: 'partitions',
       data: { tenantId: null, task: 'partitions' },
       opts: { removeOnComplete: 100, removeOnFail: 1000 },

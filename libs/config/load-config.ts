@@ -32,6 +32,11 @@ export function loadConfig<S extends z.ZodObject<z.ZodRawShape>>(
       const message = issue.code === 'invalid_type' && input[key] === undefined ? 'is required' : issue.message;
       return `${key} ${message}${shown}`;
     });
+    // Cross-field rules still run (on defaults for the invalid variables) so every problem shows at once.
+    const failed = new Set(parsed.error.issues.map((issue) => String(issue.path[0])));
+    const rest = Object.fromEntries(Object.entries(input).filter(([key]) => !failed.has(key)));
+    const fallback = schema.safeParse(rest);
+    if (fallback.success) problems.push(...extraChecks(fallback.data));
     throw new ConfigError(problems);
   }
   const problems = extraChecks(parsed.data);

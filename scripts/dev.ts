@@ -1,0 +1,90 @@
+import 'reflect-metadata';
+import path from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { apiChecks, apiSchema, DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, ingestSchema, loadConfig, productionChecks, workerSchema } from '@watchfloor/config';
+import { ensureLocalServices } from '@watchfloor/devstack';
+import { DEMO_PASSWORD } from '@watchfloor/demo';
+import { migrate } from './migrate';
+import { seed } from './seed';
+
+/**
+ * `npm run dev`: the whole stack in one process on one machine. Finds or starts Postgres and
+ * Redis, migrates, seeds the demo MSP, starts api + ingest + worker, replays the demo OT attack
+ * through the real ingest API, and prints where to look.
+ */
+const root = path.resolve(__dirname, '..', '..');
+const DEV_ADMIN = { email: 'admin@watchfloor.local', password: 'watchfloor-admin-2026' };
+
+function say(line: string): void {
+  process.stdout.write(`[dev] ${line}\n`);
+}
+
+async function main(): Promise<void> {
+  const services = await ensureLocalServices({
+    databaseUrl: process.env.DATABASE_URL || DEFAULT_DATABASE_URL,
+    redisUrl: process.env.REDIS_URL || DEFAULT_REDIS_URL,
+    dataDir: path.join(root, '.data'),
+    log: say,
+  });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: services.databaseUrl,
+    REDIS_URL: services.redisUrl,
+    WATCHFLOOR_ADMIN_EMAIL: process.env.WATCHFLOOR_ADMIN_EMAIL || DEV_ADMIN.email,
+    WATCHFLOOR_ADMIN_PASSWORD: process.env.WATCHFLOOR_ADMIN_PASSWORD || DEV_ADMIN.password,
+    // The demo's on-call webhook sink listens on loopback.
+    WEBHOOK_ALLOW_PRIVATE: process.env.WEBHOOK_ALLOW_PRIVATE ?? 'true',
+    RECONCILE_AFTER_SECONDS: process.env.RECONCILE_AFTER_SECONDS ?? '20',
+  };
+  Object.assign(process.env, env);
+  await migrate(services.databaseUrl, env, say);
+  const demo = await seed(services.databaseUrl, { demo: true, env });
+
+  const apiConfig = loadConfig(apiSchema, env, apiChecks);
+  const ingestConfig = loadConfig(ingestSchema, env, productionChecks);
+  const workerConfig = loadConfig(workerSchema, env, productionChecks);
+  const apps: INestApplication[] = [];
+  const { bootstrapWorker } = await import('../apps/worker/bootstrap');
+  const { bootstrapIngest } = await import('../apps/ingest/bootstrap');
+  const { bootstrapApi } = await import('../apps/api/bootstrap');
+  apps.push(await bootstrapWorker(workerConfig, { shutdownHooks: false }));
+  apps.push(await bootstrapIngest(ingestConfig, { shutdownHooks: false }));
+  apps.push(await bootstrapApi(apiConfig, { shutdownHooks: false }));
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal}: stopping (in-flight requests and jobs finish first)`);
+    for (const app of [...apps].reverse()) await app.close().catch((err: Error) => say(`close failed: ${err.message}`));
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  const api = `http://127.0.0.1:${apiConfig.API_PORT}`;
+  const ingest = `http://127.0.0.1:${ingestConfig.INGEST_PORT}`;
+  const riversideKey = demo?.sensorKeys.find((k) => k.tenant === 'riverside-water' && k.sensor === 'zeek-control-span')?.key;
+  say('');
+  say('Watchfloor is running.');
+  say(`  GraphQL   ${api}/graphql`);
+  say(`  Ingest    ${ingest}/v1/events`);
+  say(`  Health    ${api}/health/ready  ${ingest}/health/ready  http://127.0.0.1:${workerConfig.WORKER_PORT}/health/ready`);
+  say('');
+  say('Logins:');
+  say(`  platform admin   ${env.WATCHFLOOR_ADMIN_EMAIL} / ${env.WATCHFLOOR_ADMIN_EMAIL === DEV_ADMIN.email ? DEV_ADMIN.password : '(WATCHFLOOR_ADMIN_PASSWORD)'}`);
+  for (const u of demo?.users ?? []) say(`  ${u.role.toLowerCase().padEnd(16)} ${u.email} / ${DEMO_PASSWORD}`);
+  say('');
+  say('Sensor keys (demo only):');
+  for (const k of demo?.sensorKeys ?? []) say(`  ${k.tenant}/${k.sensor}: ${k.key}`);
+  say('');
+  say('Send an event:');
+  say(`  curl -sS -X POST ${ingest}/v1/events -H 'authorization: Bearer ${riversideKey}' -H 'content-type: application/x-ndjson' \\`);
+  say(`    --data-binary '{"_path":"conn","ts":${(Date.now() / 1000).toFixed(3)},"uid":"Cdemo1","id.orig_h":"10.10.7.23","id.orig_p":50123,"id.resp_h":"10.30.0.11","id.resp_p":502,"proto":"tcp","service":"modbus"}'`);
+  say('Press Ctrl-C to stop.');
+}
+
+main().catch((err) => {
+  process.stderr.write(`[dev] failed: ${(err as Error).message}\n`);
+  process.exit(1);
+});
