@@ -7,11 +7,12 @@ export const WEBHOOK_SECRET_PREFIX = 'whsec_';
 export const WEBHOOK_SECRET_MIN_BYTES = 24;
 export const WEBHOOK_SECRET_MAX_BYTES = 64;
 
-export interface StandardWebhookHeaders {
+// A type alias (not an interface) so it is assignable to plain header records.
+export type StandardWebhookHeaders = {
   'webhook-id': string;
   'webhook-timestamp': string;
   'webhook-signature': string;
-}
+};
 
 export class WebhookSecretError extends Error {
   constructor(message: string) {
