@@ -144,7 +144,10 @@ export function planEscalation(input: { policy: EscalationPolicy; incident: Esca
   // Acknowledgements and resolutions from before a reopen belong to the previous spell.
   const thisSpell = (d: Date | null) => (d && ms(d) >= openMs ? d : null);
   const ackAt = thisSpell(seen(incident.acknowledgedAt));
-  const resolvedAt = thisSpell(seen(incident.resolvedAt)) ?? (RESOLVED_STATUSES.includes(incident.status) ? now : null);
+  // A resolution time of this spell is authoritative (even if still ahead of now); a resolved
+  // status without one counts as resolved now.
+  const rawResolved = incident.resolvedAt instanceof Date && Number.isFinite(ms(incident.resolvedAt)) && ms(incident.resolvedAt) >= openMs ? incident.resolvedAt : null;
+  const resolvedAt = rawResolved ? seen(rawResolved) : RESOLVED_STATUSES.includes(incident.status) ? now : null;
   const escalates = SEVERITY_ORDER.indexOf(incident.severity) >= SEVERITY_ORDER.indexOf(policy.minSeverity);
 
   // Endpoints already paged in this open spell (a reopen has a new openedAt, hence new epochs).
