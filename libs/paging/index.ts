@@ -1,0 +1,53 @@
+export {
+  generateWebhookSecret,
+  parseWebhookSecret,
+  signStandardWebhook,
+  verifyStandardWebhook,
+  webhookMessageId,
+  WebhookSecretError,
+  WEBHOOK_SECRET_MAX_BYTES,
+  WEBHOOK_SECRET_MIN_BYTES,
+  WEBHOOK_SECRET_PREFIX,
+  type StandardWebhookHeaders,
+  type WebhookVerification,
+} from './standard-webhooks';
+export {
+  buildPagerDutyEvent,
+  pagerDutySeverity,
+  truncateText,
+  validatePagerDutyEvent,
+  PAGERDUTY_DEDUP_KEY_MAX,
+  PAGERDUTY_ROUTING_KEY_LENGTH,
+  PAGERDUTY_SUMMARY_MAX,
+  type PagerDutyAction,
+  type PagerDutyEvent,
+  type PagerDutyIncident,
+  type PagerDutySeverity,
+  type Severity,
+} from './pagerduty';
+export { buildWebhookMessage, WEBHOOK_MESSAGE_TYPES, type WebhookMessage, type WebhookMessageResult, type WebhookMessageType } from './webhook-message';
+export { classifyDeliveryOutcome, nextRetryDelayMs, parseRetryAfter, type DeliveryOutcome, type RetryDelayOptions } from './delivery-retry';
+export {
+  circuitAllows,
+  circuitOnResult,
+  circuitStatus,
+  CLOSED_CIRCUIT,
+  type CircuitOptions,
+  type CircuitState,
+  type CircuitStatus,
+} from './circuit-breaker';
+export { checkWebhookUrl, classifyAddress, type AddressCategory, type WebhookUrlCheck, type WebhookUrlCheckOptions } from './webhook-url-guard';
+export {
+  parseEscalationKey,
+  planEscalation,
+  validateEscalationPolicy,
+  DEFAULT_LAST_LEVEL_WAIT_SECONDS,
+  SEVERITY_ORDER,
+  type EscalationIncident,
+  type EscalationLevel,
+  type EscalationPlan,
+  type EscalationPolicy,
+  type Page,
+  type PageAction,
+  type PageKind,
+} from './escalation';

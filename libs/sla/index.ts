@@ -1,0 +1,25 @@
+export {
+  addBusinessSeconds,
+  businessSecondsBetween,
+  validateCalendar,
+  InvalidSlaCalendarError,
+  type BusinessCalendar,
+  type BusinessHours,
+  type IsoWeekday,
+  type SlaCalendar,
+} from './calendar';
+export {
+  acknowledgeSla,
+  changeSlaStatus,
+  createSlaClock,
+  retargetSla,
+  slaSnapshot,
+  validateSlaPolicy,
+  SLA_RESOLVED_STATUSES,
+  type ResolvedSlaPolicy,
+  type SlaClockState,
+  type SlaPause,
+  type SlaPolicyTargets,
+  type SlaResult,
+  type SlaSnapshot,
+} from './clock';
