@@ -69,12 +69,15 @@ export interface FlowView {
   dstPort: number | null;
 }
 
-/** The flow's transport, inferred from a single-transport application protocol when missing. */
+/**
+ * The flow's transport; when the sensor left it out, the application protocol's usual transport
+ * (the first listed: Modbus and DNP3 run on TCP far more often than UDP).
+ */
 export function transportOf(flow: FlowView): string | null {
   if (flow.transport) return flow.transport.toLowerCase();
   for (const app of appProtocolsOf(flow.appProtocol)) {
     const spec = APP_PROTOCOLS[app];
-    if (spec && spec.transports.length === 1) return spec.transports[0];
+    if (spec) return spec.transports[0];
   }
   return null;
 }
