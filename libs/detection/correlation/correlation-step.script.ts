@@ -172,7 +172,11 @@ if mode == 's' then
       end
       while i <= #mem and (tsv[i] <= E or tsv[i] <= cursor) do i = i + 1 end
     end
-    if W > checked then checked = W end
+    -- Candidates are events: nothing after the newest one has been decided, even when a sweep's
+    -- watermark is ahead of it (an event lagging behind wall clock must still be a candidate).
+    local decided = W
+    if decided > maxTs then decided = maxTs end
+    if decided > checked then checked = decided end
   end
 else
   -- Closing: a window opens at the first event after the cursor, covers [S, S + T] and is judged

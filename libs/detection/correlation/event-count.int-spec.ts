@@ -200,6 +200,16 @@ describe('event_count with out-of-order arrival', () => {
     expect(await engine.sweep('t1', [c], at(60))).toEqual([]);
   });
 
+  test('an event lagging behind the sweep watermark is still decided by a later sweep', async () => {
+    const engine = createCorrelationEngine({ redis, prefix: ctx.prefix, toleranceSeconds: 2 });
+    const c = bruteForce();
+    await engine.observe('t1', [fail('e0', 0), fail('e1', 1)], [c], LATER);
+    expect(await engine.sweep('t1', [c], at(100))).toEqual([]);
+    // ingest lag: e2 arrives with a timestamp far behind the last sweep's now
+    expect(await engine.observe('t1', [fail('e2', 3)], [c], LATER)).toEqual([]);
+    expect(windows(await engine.sweep('t1', [c], at(101)))).toEqual([['["alice"]', 0, 3]]);
+  });
+
   test('an event older than newest − timespan − tolerance is discarded; one just inside is kept', async () => {
     const engine = createCorrelationEngine({ redis, prefix: ctx.prefix, toleranceSeconds: 2 });
     const c = bruteForce();

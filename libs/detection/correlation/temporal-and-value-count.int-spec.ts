@@ -196,4 +196,21 @@ describe('chaining (the specification example: failed logins followed by a succe
     const outerAlerts = await engine.observe('chain-2', [login('successful_login', 's1', 100, 'ben')], [inner, outer], LATER);
     expect(outerAlerts.map((a) => a.correlationId)).toEqual([outer.id]);
   });
+
+  test('with a tolerance, sweep decides the inner window and feeds the outer one in the same call', async () => {
+    const tolerant = createCorrelationEngine({ redis, prefix: ctx.prefix, toleranceSeconds: 5 });
+    const observed = await tolerant.observe(
+      'chain-3',
+      [login('failed_login', 'f1', 0, 'cat'), login('failed_login', 'f2', 1, 'cat'), login('failed_login', 'f3', 2, 'cat'), login('successful_login', 's1', 3, 'cat')],
+      [inner, outer],
+      LATER,
+    );
+    expect(observed).toEqual([]);
+    const swept = await tolerant.sweep('chain-3', [inner, outer], at(10));
+    expect(swept.map((a) => [a.correlationId, a.windowStart.getTime(), a.windowEnd.getTime()])).toEqual([
+      [inner.id, at(0).getTime(), at(2).getTime()],
+      [outer.id, at(2).getTime(), at(3).getTime()],
+    ]);
+    expect(await tolerant.sweep('chain-3', [inner, outer], at(20))).toEqual([]);
+  });
 });
