@@ -1,0 +1,234 @@
+// The Lua script that updates one correlation group and decides its windows atomically.
+// All keys of one (tenant, correlation) share a Redis Cluster hash tag, so the script is cluster-safe.
+//
+// KEYS: 1 meta hash (c = cursor: end of the last consumed window, l = last decided candidate,
+//       m = newest event ts, gk = group key), 2 events zset (member → ts ms), 3 values hash
+//       (member → counted value), 4 pending zset of the (tenant, correlation) (group hash → due ms).
+// ARGV: 1 group key ('' when sweeping), 2 timespan ms, 3 tolerance ms, 4 evaluation ('s' sliding,
+//       'c' closing), 5 measure ('n' events, 'd' distinct values, 'o' ordered stages), 6 min, 7 max
+//       (-1 none), 8 excluded count (-1 none), 9 stage count, 10 external watermark ms ('' none),
+//       11 key ttl ms, 12 max ids per alert, 13 group hash, 14 event count, then per event:
+//       member, ts ms, value (events sorted by ts).
+// Returns { inserted, duplicates, discarded, groupKey, { {start, end, measure, eventCount, {members}} ... } }.
+export const CORRELATION_STEP_LUA = `
+local NEG = -9007199254740991
+local function fmt(n) return string.format('%.0f', n) end
+
+local T = tonumber(ARGV[2])
+local tol = tonumber(ARGV[3])
+local mode = ARGV[4]
+local kind = ARGV[5]
+local minN = tonumber(ARGV[6])
+local maxN = tonumber(ARGV[7])
+local excl = tonumber(ARGV[8])
+local stages = tonumber(ARGV[9])
+local ttl = tonumber(ARGV[11])
+local maxIds = tonumber(ARGV[12])
+local gh = ARGV[13]
+local n = tonumber(ARGV[14])
+
+local meta = redis.call('HMGET', KEYS[1], 'c', 'l', 'm', 'gk')
+local cursor = tonumber(meta[1]) or NEG
+local checked = tonumber(meta[2]) or NEG
+local maxTs = tonumber(meta[3]) or NEG
+local gk = ARGV[1]
+if gk == '' then gk = meta[4] or '' end
+
+if n == 0 and redis.call('EXISTS', KEYS[2]) == 0 then
+  redis.call('ZREM', KEYS[4], gh)
+  return {0, 0, 0, gk, {}}
+end
+
+-- 1. insert: idempotent on member; too-late events are discarded.
+local inserted, dups, discarded = 0, 0, 0
+local minInserted = nil
+for i = 0, n - 1 do
+  local member = ARGV[15 + 3 * i]
+  local ts = tonumber(ARGV[16 + 3 * i])
+  if ts <= cursor or (maxTs ~= NEG and ts < maxTs - T - tol) then
+    discarded = discarded + 1
+  elseif redis.call('ZSCORE', KEYS[2], member) then
+    dups = dups + 1
+  else
+    redis.call('ZADD', KEYS[2], fmt(ts), member)
+    if kind ~= 'n' then redis.call('HSET', KEYS[3], member, ARGV[17 + 3 * i]) end
+    inserted = inserted + 1
+    if minInserted == nil or ts < minInserted then minInserted = ts end
+    if ts > maxTs then maxTs = ts end
+  end
+end
+
+local W = maxTs - tol
+if ARGV[10] ~= '' then
+  local ext = tonumber(ARGV[10])
+  if ext > W then W = ext end
+end
+
+local function satisfied(m)
+  if m < minN then return false end
+  if maxN >= 0 and m > maxN then return false end
+  if excl >= 0 and m == excl then return false end
+  return true
+end
+
+local function valuesOf(members)
+  local out = {}
+  for i = 1, #members, 500 do
+    local part = {}
+    for j = i, math.min(i + 499, #members) do part[#part + 1] = members[j] end
+    local got = redis.call('HMGET', KEYS[3], unpack(part))
+    for j = 1, #part do out[#out + 1] = got[j] or '' end
+  end
+  return out
+end
+
+local function load(lo, hi)
+  local raw = redis.call('ZRANGEBYSCORE', KEYS[2], fmt(lo), fmt(hi), 'WITHSCORES')
+  local mem, tsv = {}, {}
+  for i = 1, #raw, 2 do
+    mem[#mem + 1] = raw[i]
+    tsv[#tsv + 1] = tonumber(raw[i + 1])
+  end
+  local vals = {}
+  if kind ~= 'n' and #mem > 0 then vals = valuesOf(mem) end
+  return mem, tsv, vals
+end
+
+local function slice(mem, from, to)
+  local ids = {}
+  for q = from, to do
+    if #ids >= maxIds then break end
+    ids[#ids + 1] = mem[q]
+  end
+  return ids
+end
+
+local alerts = {}
+
+if mode == 's' then
+  -- Sliding: candidates are events in [R, W]; each is the end of a window [E - T, E] (inclusive)
+  -- restricted to events after the cursor. Late inserts rewind R so affected windows are re-checked.
+  local R = checked + 1
+  if minInserted ~= nil and minInserted < R then R = minInserted end
+  if R <= cursor then R = cursor + 1 end
+  if R <= W then
+    local lo = R - T
+    if lo <= cursor then lo = cursor + 1 end
+    local mem, tsv, vals = load(lo, W)
+    local left, right = 1, 0
+    local counts, distinct = {}, 0
+    local i = 1
+    while i <= #mem and tsv[i] < R do i = i + 1 end
+    while i <= #mem do
+      local E = tsv[i]
+      while right < #mem and tsv[right + 1] <= E do
+        right = right + 1
+        if kind == 'd' then
+          local v = vals[right]
+          counts[v] = (counts[v] or 0) + 1
+          if counts[v] == 1 then distinct = distinct + 1 end
+        end
+      end
+      while left <= right and (tsv[left] < E - T or tsv[left] <= cursor) do
+        if kind == 'd' then
+          local v = vals[left]
+          counts[v] = counts[v] - 1
+          if counts[v] == 0 then distinct = distinct - 1 end
+        end
+        left = left + 1
+      end
+      local measure, start, ids = 0, nil, nil
+      if kind == 'n' then
+        measure = right - left + 1
+      elseif kind == 'd' then
+        measure = distinct
+      else
+        -- Ordered: earliest greedy subsequence stage 1..k; equal timestamps count as in order.
+        local picked = {}
+        local from = left
+        for stage = 1, stages do
+          local want = tostring(stage)
+          local found = nil
+          for q = from, right do
+            if vals[q] == want then found = q break end
+          end
+          if found == nil then break end
+          picked[#picked + 1] = found
+          from = found
+          while from > left and tsv[from - 1] == tsv[found] do from = from - 1 end
+        end
+        measure = #picked
+        if measure > 0 then
+          start = tsv[picked[1]]
+          ids = {}
+          for q = 1, #picked do ids[#ids + 1] = mem[picked[q]] end
+        end
+      end
+      if right >= left and satisfied(measure) then
+        if start == nil then start = tsv[left] end
+        if ids == nil then ids = slice(mem, left, right) end
+        alerts[#alerts + 1] = {start, E, measure, right - left + 1, ids}
+        cursor = start + T
+      end
+      while i <= #mem and (tsv[i] <= E or tsv[i] <= cursor) do i = i + 1 end
+    end
+    -- Candidates are events: nothing after the newest one has been decided, even when a sweep's
+    -- watermark is ahead of it (an event lagging behind wall clock must still be a candidate).
+    local decided = W
+    if decided > maxTs then decided = maxTs end
+    if decided > checked then checked = decided end
+  end
+else
+  -- Closing: a window opens at the first event after the cursor, covers [S, S + T] and is judged
+  -- once the watermark has reached S + T.
+  while true do
+    local first = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. fmt(cursor), '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+    if #first == 0 then break end
+    local S = tonumber(first[2])
+    if S + T > W then break end
+    local mem, tsv, vals = load(S, S + T)
+    local measure = #mem
+    if kind == 'd' then
+      local seen = {}
+      measure = 0
+      for q = 1, #vals do
+        if not seen[vals[q]] then seen[vals[q]] = true measure = measure + 1 end
+      end
+    end
+    if satisfied(measure) then
+      alerts[#alerts + 1] = {S, S + T, measure, #mem, slice(mem, 1, #mem)}
+    end
+    cursor = S + T
+  end
+end
+
+-- 2. prune events no window can use any more, record state, index pending decisions, set ttls.
+local bound = maxTs - 2 * T - tol - 1
+if cursor > bound then bound = cursor end
+if kind ~= 'n' then
+  local old = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', fmt(bound))
+  for i = 1, #old, 500 do
+    local part = {}
+    for j = i, math.min(i + 499, #old) do part[#part + 1] = old[j] end
+    redis.call('HDEL', KEYS[3], unpack(part))
+  end
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', fmt(bound))
+
+redis.call('HSET', KEYS[1], 'c', fmt(cursor), 'l', fmt(checked), 'm', fmt(maxTs), 'gk', gk)
+local after = cursor
+if mode == 's' and checked > after then after = checked end
+local nextEv = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. fmt(after), '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+if #nextEv == 0 then
+  redis.call('ZREM', KEYS[4], gh)
+else
+  local due = tonumber(nextEv[2]) + tol
+  if mode == 'c' then due = due + T end
+  redis.call('ZADD', KEYS[4], fmt(due), gh)
+end
+redis.call('PEXPIRE', KEYS[1], ttl)
+redis.call('PEXPIRE', KEYS[2], ttl)
+redis.call('PEXPIRE', KEYS[3], ttl)
+redis.call('PEXPIRE', KEYS[4], ttl)
+return {inserted, dups, discarded, gk, alerts}
+`;
