@@ -48,3 +48,34 @@ export const DEFAULT_JOB_OPTIONS = {
   removeOnComplete: { count: 1000, age: 3600 },
   removeOnFail: { count: 10000, age: 7 * 24 * 3600 },
 } as const;
+
+/**
+ * Domain events of an incident's life, produced by detection (opened, alert attached, severity
+ * raised) and triage (acknowledged, status and severity changes, merged), consumed on the `sla`
+ * queue by the SLA clock and the escalation planner. jobId = `${incidentId}:${type}:${version}`,
+ * so a replay is a no-op. The periodic sweeper re-derives everything from Postgres, so a lost
+ * event delays but never loses a warning, breach or page.
+ */
+export type IncidentEventType =
+  | 'incident.opened'
+  | 'incident.updated'
+  | 'incident.acknowledged'
+  | 'incident.status_changed'
+  | 'incident.severity_changed'
+  | 'incident.resolved'
+  | 'incident.reopened'
+  | 'incident.merged';
+
+export interface IncidentEventJobData extends JobEnvelope {
+  tenantId: string;
+  incidentId: string;
+  type: IncidentEventType;
+  version: number;
+  at: string;
+}
+
+export const INCIDENT_EVENT_JOB = 'incident-event';
+
+export function incidentEventJobId(event: Pick<IncidentEventJobData, 'incidentId' | 'type' | 'version'>): string {
+  return `${event.incidentId}:${event.type}:${event.version}`;
+}
