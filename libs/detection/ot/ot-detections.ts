@@ -3,7 +3,7 @@
 import { IpAddress, parseIp } from './ip-address';
 import { CompiledAllowRule, OtContext } from './ot-context';
 import { OtAsset, OtDetectionName, OtEventView, OtFinding, OtZone, Severity } from './ot-types';
-import { conduitAdmits, protocolLabel, remoteServiceOf } from './protocols';
+import { APP_PROTOCOLS, canonicalProtocol, conduitAdmits, protocolLabel, remoteServiceOf } from './protocols';
 
 const CONTROL_OPERATIONS = new Set(['write', 'program', 'control']);
 
@@ -71,20 +71,26 @@ function flowAdmitted(ctx: OtContext, from: OtZone, to: OtZone, event: OtEventVi
 }
 
 /**
- * A packet-level alert raised on a server's reply has the server as source. When a conduit with
- * explicit ports admits the reverse flow on this event's source port, and the destination port
- * is not itself a listed port, the event is read as that reply rather than a new flow.
+ * A packet-level alert raised on a server's reply has the server as source. When a conduit
+ * admits the reverse flow on this event's source port, that port is one of the conduit's service
+ * ports (its listed ports, or the well-known ports of its application protocol), and the
+ * destination port is not, the event is read as that reply rather than a new flow. Conduits
+ * with no service ports ('any', or a bare transport without ports) get no such allowance: it
+ * would make them bidirectional.
  */
 function isReplyOfAdmittedFlow(ctx: OtContext, src: OtZone, dst: OtZone, event: OtEventView): boolean {
-  if (event.srcPort === null) return false;
-  const flow = { transport: event.transport, appProtocol: event.appProtocol, dstPort: event.srcPort };
-  return ctx.conduitsBetween(dst.id, src.id).some(
-    (c) =>
-      c.ports !== null &&
-      c.ports.includes(event.srcPort as number) &&
-      (event.dstPort === null || !c.ports.includes(event.dstPort)) &&
-      conduitAdmits(c.protocol, c.ports, flow),
-  );
+  const srcPort = event.srcPort;
+  if (srcPort === null) return false;
+  const flow = { transport: event.transport, appProtocol: event.appProtocol, dstPort: srcPort };
+  return ctx.conduitsBetween(dst.id, src.id).some((c) => {
+    const servicePorts = c.ports ?? APP_PROTOCOLS[canonicalProtocol(c.protocol)]?.ports ?? null;
+    return (
+      servicePorts !== null &&
+      servicePorts.includes(srcPort) &&
+      (event.dstPort === null || !servicePorts.includes(event.dstPort)) &&
+      conduitAdmits(c.protocol, c.ports, flow)
+    );
+  });
 }
 
 function groupingEntityOf(target: OtAsset | undefined, source: OtAsset | undefined, srcIp: string | null, dstIp: string | null): string {
