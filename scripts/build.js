@@ -35,6 +35,8 @@ function walk(dir, out) {
     if (entry.isDirectory()) {
       if (entry.name === 'node_modules' || entry.name === '__fixtures__') continue;
       walk(full, out);
+    } else if (entry.name.endsWith('.json') && !dir.includes('__fixtures__')) {
+      out.push(full);
     } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') && !/\.(spec|int-spec)\.ts$/.test(entry.name)) {
       out.push(full);
     }
@@ -50,6 +52,13 @@ async function main() {
   await Promise.all(
     files.map(async (file) => {
       try {
+        if (file.endsWith('.json')) {
+          // Data files the code loads at run time (e.g. the ATT&CK for ICS table).
+          const dest = path.join(outRoot, path.relative(root, file));
+          fs.mkdirSync(path.dirname(dest), { recursive: true });
+          fs.copyFileSync(file, dest);
+          return;
+        }
         const { code } = await swc.transformFile(file, swcOptions(file));
         const rel = path.relative(root, file).replace(/\.ts$/, '.js');
         const dest = path.join(outRoot, rel);
