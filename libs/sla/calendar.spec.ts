@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { addBusinessSeconds, businessSecondsBetween, InvalidSlaCalendarError, SlaCalendar, validateCalendar } from './calendar';
+import { addBusinessSeconds, businessSecondsBetween, businessTime, InvalidSlaCalendarError, SlaCalendar, validateCalendar } from './calendar';
 
 const H = 3600;
 const weekdays = [1, 2, 3, 4, 5] as const;
@@ -292,5 +292,20 @@ describe('properties', () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('businessTime', () => {
+  it('gives the same answers as the one-shot functions and can be reused across calls', () => {
+    const cal = officeHours('America/New_York', ['2026-11-26']);
+    const time = businessTime(cal);
+    const starts = ['2026-11-25T20:00:00Z', '2026-11-06T21:30:00Z', '2026-03-06T20:00:00Z'].map((s) => new Date(s));
+    for (const start of starts) {
+      for (const s of [0, 1800, 8 * H, 40 * H]) {
+        expect(time.add(start, s)).toEqual(addBusinessSeconds(cal, start, s));
+        expect(time.between(start, time.add(start, s))).toBe(s);
+      }
+    }
+    expect(() => businessTime({ kind: 'business', timezone: 'UTC', businessHours: [], holidays: [] })).toThrow(InvalidSlaCalendarError);
   });
 });

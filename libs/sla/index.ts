@@ -1,6 +1,8 @@
 export {
   addBusinessSeconds,
   businessSecondsBetween,
+  businessTime,
+  type BusinessTime,
   validateCalendar,
   InvalidSlaCalendarError,
   type BusinessCalendar,
