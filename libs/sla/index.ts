@@ -25,3 +25,4 @@ export {
   type SlaResult,
   type SlaSnapshot,
 } from './clock';
+export { slaNotificationsDue, type SlaClockName, type SlaNotification } from './notifications';
