@@ -76,7 +76,7 @@ describe('classifyAddress', () => {
   });
 
   it('returns null for anything that is not an IP address', () => {
-    for (const text of ['example.com', '1.2.3', '256.1.1.1', '01.2.3.4x', '::g', '1:2:3:4:5:6:7:8:9', '']) expect(classifyAddress(text)).toBeNull();
+    for (const text of ['example.com', '1.2.3', '256.1.1.1', '01.2.3.4x', '::g', '1:2:3:4:5:6:7:8:9', '', '0177.0.0.1', '010.0.0.1']) expect(classifyAddress(text)).toBeNull();
   });
 });
 
@@ -131,6 +131,8 @@ describe('checkWebhookUrl', () => {
     expect(await checkWebhookUrl('https://nowhere.example.com/', strict)).toEqual({ ok: false, reason: 'could not resolve nowhere.example.com: getaddrinfo ENOTFOUND nowhere.example.com' });
     const empty = dns({ 'empty.example.com': [] });
     expect(await checkWebhookUrl('https://empty.example.com/', { allowPrivate: false, resolve: empty.resolve })).toEqual({ ok: false, reason: 'empty.example.com resolves to no address' });
+    const octal = dns({ 'octal.example.com': ['0177.0.0.1'] });
+    expect(await checkWebhookUrl('https://octal.example.com/', { allowPrivate: false, resolve: octal.resolve })).toMatchObject({ ok: false, reason: expect.stringMatching(/not an IP address/) });
     const junk = dns({ 'junk.example.com': ['not-an-ip'] });
     expect(await checkWebhookUrl('https://junk.example.com/', { allowPrivate: false, resolve: junk.resolve })).toMatchObject({ ok: false, reason: expect.stringMatching(/not an IP address/) });
   });

@@ -212,7 +212,8 @@ export function slaSnapshot(state: SlaClockState, now: Date): SlaSnapshot {
   const resolveDueAt = time.add(createdAt, policy.resolveSeconds + pausedSeconds);
   const resolveWarnAt = time.add(createdAt, policy.resolveSeconds * policy.warnFraction + pausedSeconds);
 
-  const ackStop = ackAt ?? resolvedAt;
+  // Whichever came first stops the acknowledge clock (an acknowledgement after resolution changes nothing).
+  const ackStop = ackAt && resolvedAt ? (ackAt.getTime() <= resolvedAt.getTime() ? ackAt : resolvedAt) : (ackAt ?? resolvedAt);
   const acknowledgeBreached = ackStop ? ackStop.getTime() > acknowledgeDueAt.getTime() : nowMs >= acknowledgeDueAt.getTime();
   const resolveBreached = resolvedAt ? resolvedAt.getTime() > resolveDueAt.getTime() : nowMs >= resolveDueAt.getTime();
 

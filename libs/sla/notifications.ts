@@ -2,6 +2,8 @@
 // key, so the worker's `sla` job can run any number of times and notify once.
 import { SlaClockState, slaSnapshot } from './clock';
 
+const earliest = (a: Date | null, b: Date | null): Date | null => (a && b ? (a.getTime() <= b.getTime() ? a : b) : (a ?? b));
+
 export type SlaClockName = 'acknowledge' | 'resolve';
 
 export interface SlaNotification {
@@ -23,7 +25,7 @@ export function slaNotificationsDue(incidentId: string, state: SlaClockState, no
   const nowMs = now.getTime();
   const out: SlaNotification[] = [];
   const clocks: Array<{ clock: SlaClockName; warnAt: Date; dueAt: Date; stoppedAt: Date | null; target: number }> = [
-    { clock: 'acknowledge', warnAt: snap.acknowledgeWarnAt, dueAt: snap.acknowledgeDueAt, stoppedAt: snap.acknowledgedAt ?? snap.resolvedAt, target: state.policy.ackSeconds },
+    { clock: 'acknowledge', warnAt: snap.acknowledgeWarnAt, dueAt: snap.acknowledgeDueAt, stoppedAt: earliest(snap.acknowledgedAt, snap.resolvedAt), target: state.policy.ackSeconds },
     { clock: 'resolve', warnAt: snap.resolveWarnAt, dueAt: snap.resolveDueAt, stoppedAt: snap.resolvedAt, target: state.policy.resolveSeconds },
   ];
   for (const { clock, warnAt, dueAt, stoppedAt, target } of clocks) {
