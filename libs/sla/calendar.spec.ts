@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { addBusinessSeconds, businessSecondsBetween, businessTime, InvalidSlaCalendarError, SlaCalendar, validateCalendar } from './calendar';
+import { addBusinessSeconds, businessSecondsBetween, businessTime, InvalidSlaCalendarError, SlaCalendar, slaCalendarFromInput, validateCalendar } from './calendar';
 
 const H = 3600;
 const weekdays = [1, 2, 3, 4, 5] as const;
@@ -23,6 +23,14 @@ describe('validateCalendar', () => {
   it('accepts 24x7 and a well-formed business calendar', () => {
     expect(validateCalendar({ kind: '24x7' })).toEqual([]);
     expect(validateCalendar(officeHours('Europe/Berlin', ['2026-12-25']))).toEqual([]);
+  });
+
+  it('maps the GraphQL calendar input: none is 24x7, missing holidays are none', () => {
+    expect(slaCalendarFromInput(null)).toEqual({ kind: '24x7' });
+    expect(slaCalendarFromInput(undefined)).toEqual({ kind: '24x7' });
+    const cal = slaCalendarFromInput({ timezone: 'Europe/Vienna', businessHours: [{ weekday: 1, start: '08:00', end: '16:00' }] });
+    expect(cal).toEqual({ kind: 'business', timezone: 'Europe/Vienna', businessHours: [{ weekday: 1, start: '08:00', end: '16:00' }], holidays: [] });
+    expect(validateCalendar(cal)).toEqual([]);
   });
 
   it('names every problem', () => {

@@ -24,6 +24,17 @@ export type SlaCalendar =
 
 export type BusinessCalendar = Extract<SlaCalendar, { kind: 'business' }>;
 
+/**
+ * The calendar of an API or database input shaped like the GraphQL SlaCalendarInput
+ * ({ timezone, businessHours, holidays? }); no input means 24x7. Validate the result.
+ */
+export function slaCalendarFromInput(
+  input: { timezone: string; businessHours: BusinessHours[]; holidays?: string[] | null } | null | undefined,
+): SlaCalendar {
+  if (input === null || input === undefined) return { kind: '24x7' };
+  return { kind: 'business', timezone: input.timezone, businessHours: input.businessHours, holidays: input.holidays ?? [] };
+}
+
 /** Thrown by the time functions when handed a calendar that validateCalendar rejects. */
 export class InvalidSlaCalendarError extends Error {
   constructor(readonly errors: string[]) {

@@ -4,6 +4,7 @@ export {
   businessTime,
   type BusinessTime,
   validateCalendar,
+  slaCalendarFromInput,
   InvalidSlaCalendarError,
   type BusinessCalendar,
   type BusinessHours,
