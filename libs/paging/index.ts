@@ -51,3 +51,4 @@ export {
   type PageAction,
   type PageKind,
 } from './escalation';
+export { buildPageRequest, type PageRequest, type PageRequestResult, type PagingEndpoint } from './page-request';

@@ -1,7 +1,10 @@
 export {
   addBusinessSeconds,
   businessSecondsBetween,
+  businessTime,
+  type BusinessTime,
   validateCalendar,
+  slaCalendarFromInput,
   InvalidSlaCalendarError,
   type BusinessCalendar,
   type BusinessHours,
@@ -23,3 +26,4 @@ export {
   type SlaResult,
   type SlaSnapshot,
 } from './clock';
+export { slaNotificationsDue, type SlaClockName, type SlaNotification } from './notifications';
