@@ -229,7 +229,7 @@ export function normalizeCefLine(line: string, opts: ParseOptions): NormalizedEv
   const e = newEvent('cef', raw, opts.receivedAt);
   const vendor = optText(fields[1], 'deviceVendor', 128);
   const product = optText(fields[2], 'deviceProduct', 128);
-  e.sourceProduct = (product ?? vendor ?? opts.sensorProduct ?? 'cef').toLowerCase();
+  e.sourceProduct = (product ?? vendor ?? optText(opts.sensorProduct, 'sensorProduct', 128) ?? 'cef').toLowerCase();
   e.sourceLog = 'cef';
   e.severity = cefSeverity(fields[6]);
   e.signatureId = optText(fields[4], 'signatureId', 256);

@@ -23,7 +23,7 @@ function name(v: unknown, field: string): string | null {
 
 export function normalizeNativeEvent(record: JsonObject, opts: ParseOptions): NormalizedEvent {
   if (record.schema !== undefined && record.schema !== NATIVE_SCHEMA) {
-    throw new RecordError(`schema ${JSON.stringify(String(record.schema).slice(0, 40))} is not ${NATIVE_SCHEMA}`);
+    throw new RecordError(`schema ${describe(record.schema)} is not ${NATIVE_SCHEMA}`);
   }
   const e = newEvent('native', record, opts.receivedAt);
 
