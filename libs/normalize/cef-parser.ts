@@ -162,7 +162,7 @@ export function parseCefExtension(ext: string, out: JsonObject): void {
     const c = ext.charCodeAt(j);
     if (c === 92 /* \ */) { j++; continue; }
     if (c === 32 /* space */) { tokenStart = j + 1; continue; }
-    if (c !== 61 /* = */) continue;
+    if (c !== 61 /* = */ || j - tokenStart > 128) continue;
     const candidate = ext.slice(tokenStart, j);
     if (!EXTENSION_KEY.test(candidate)) continue; // an '=' inside a value, e.g. a URL query
     if (key !== null) setExtension(out, key, ext.slice(valueStart, tokenStart - 1));

@@ -191,4 +191,23 @@ describe('fuzzing the public entry points', () => {
       expect([resultProblem(r1), resultProblem(r2)]).toEqual([null, null]);
     }
   });
+
+  // ~1 MB lines (the ingest's line limit) shaped to trigger quadratic paths; each must finish quickly.
+  it.each([
+    ['CEF extension of a= pairs without spaces', () => 'CEF:0|a|b|c|d|e|5|' + 'a='.repeat(500_000)],
+    ['CEF extension with long keys', () => 'CEF:0|a|b|c|d|e|5|' + ('k'.repeat(200) + '= ').repeat(4_000)],
+    ['CEF line ending in a long run of newlines', () => 'CEF:0|a|b|c|d|e|5|src=10.0.0.1' + '\n'.repeat(1_000_000)],
+    ['syslog prefix of spaces', () => '<13>Jan' + ' '.repeat(1_000_000) + 'CEF:0|a|b|c|d|e|5|'],
+    ['100k distinct ATT&CK ids', () => JSON.stringify({ event_type: 'alert', alert: { metadata: { mitre_technique_id: Array.from({ length: 100_000 }, (_, i) => `T${String(i % 10_000).padStart(4, '0')}.${String(Math.floor(i / 10_000)).padStart(3, '0')}`) } } })],
+    ['object with 60k keys', () => JSON.stringify({ event_type: 'flow', ...Object.fromEntries(Array.from({ length: 60_000 }, (_, i) => [`k${i}`, i])) })],
+    ['500k nested arrays', () => '{"event_type":"flow","n":' + '['.repeat(500_000) + ']'.repeat(500_000) + '}'],
+  ])('%s stays fast', (_name, make) => {
+    const line = make();
+    const started = process.hrtime.bigint();
+    const result = parseTextLine(line, { format: 'auto', receivedAt: new Date('2026-01-15T12:00:00Z') });
+    if (result.ok) eventFingerprint('s', result.event);
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    expect(resultProblem(result)).toBeNull();
+    expect(ms).toBeLessThan(1500);
+  });
 });

@@ -171,6 +171,14 @@ describe('Suricata EVE golden records', () => {
     expect([sev(',"severity":3'), sev(',"severity":4'), sev(',"severity":255'), sev('')]).toEqual(['LOW', 'INFO', 'INFO', 'LOW']);
   });
 
+  it('ATT&CK ids: tactics are not techniques, ids are upper-cased and deduplicated, at most 64 are kept', () => {
+    const ids = Array.from({ length: 100 }, (_, i) => `t${String(1000 + i)}`);
+    const { event } = parse(JSON.stringify({ event_type: 'alert', alert: { signature: 'x', metadata: { mitre_tactic_id: ['TA0001'], mitre_technique_id: ['T1059.001', 't1059.001', ...ids], signature_severity: ['T9999'] } } }));
+    expect(event.attackIds.slice(0, 3)).toEqual(['T1059.001', 'T1000', 'T1001']);
+    expect(event.attackIds).toHaveLength(64);
+    expect(event.attackIds).not.toContain('T9999'); // not under a mitre/attack/tags key
+  });
+
   it('timestamps without a zone are read as UTC (honeypot-2018 corpus style)', () => {
     expect(parse('{"timestamp":"2019-01-02T03:50:11.315110","event_type":"flow"}').event.ts).toEqual(new Date('2019-01-02T03:50:11.315Z'));
   });
