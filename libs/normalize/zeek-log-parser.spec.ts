@@ -200,6 +200,15 @@ describe('parseZeekTsv', () => {
     ]);
   });
 
+  it('reads header-less (zeek-cut) text with a declared layout, and refuses a layout whose types do not line up', () => {
+    const text = '1521911733.5\tC1\t10.0.0.1\t47785\t10.0.0.2\t502\tREAD_COILS\t-\n';
+    const fields = ['ts', 'uid', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'func', 'exception'];
+    expect(parseZeekTsv(text, { path: 'modbus', fields }).records).toEqual([
+      { line: 1, record: { _path: 'modbus', ts: '1521911733.5', uid: 'C1', 'id.orig_h': '10.0.0.1', 'id.orig_p': '47785', 'id.resp_h': '10.0.0.2', 'id.resp_p': '502', func: 'READ_COILS' } },
+    ]);
+    expect(parseZeekTsv(text, { fields, types: ['time'] })).toEqual({ records: [], errors: [{ line: 0, error: 'layout has 8 fields but 1 types' }] });
+  });
+
   it('records it reads go through the Zeek parser like JSON logs', () => {
     const [first] = parseZeekTsv(TSV).records;
     const result = parseRecord(first.record, { format: 'auto', receivedAt: RECEIVED_AT });
