@@ -161,6 +161,19 @@ describe('Suricata EVE golden records', () => {
     expect([identity.otProtocol, identity.otFunction, identity.otFunctionCode, identity.otOperation]).toEqual(['enip', 'list_identity', 0x63, 'diagnostic']);
   });
 
+  it.each([
+    ['alert', 'alert', 'ids', null], ['flow', 'flow', null, null], ['netflow', 'flow', null, null], ['anomaly', 'anomaly', null, null],
+    ['dns', 'dns', 'dns', 'dns'], ['http', 'http', 'proxy', 'http'], ['tls', 'tls', null, 'tls'], ['fileinfo', 'fileinfo', null, null],
+    ['modbus', 'ot', null, 'modbus'], ['dnp3', 'ot', null, 'dnp3'], ['enip', 'ot', null, 'enip'], ['ssh', 'ssh', null, 'ssh'],
+    ['smb', 'smb', null, 'smb'], ['rdp', 'rdp', null, 'rdp'], ['dcerpc', 'rpc', null, 'dcerpc'], ['krb5', 'auth', null, 'krb5'],
+    ['smtp', 'email', null, 'smtp'], ['dhcp', 'dhcp', null, 'dhcp'], ['drop', 'firewall', 'firewall', null], ['stats', 'other', null, null],
+    ['bittorrent_dht', 'other', null, 'bittorrent_dht'],
+  ])('event_type %s → class %s, category %p, app protocol %p', (type, eventClass, category, app) => {
+    const alert = type === 'alert' ? ',"alert":{"signature":"s"}' : '';
+    const { event } = parse(`{"event_type":"${type}","timestamp":"2024-05-01T08:00:00Z"${alert}}`);
+    expect([event.eventClass, event.category, event.appProtocol]).toEqual([eventClass, category, app]);
+  });
+
   it('stats records are accepted as class other with no network fields', () => {
     const { event } = parse('{"timestamp":"2024-05-01T08:00:08.000000+0000","event_type":"stats","stats":{"uptime":8,"capture":{"kernel_packets":100}}}');
     expect([event.eventClass, event.sourceLog, event.severity, event.srcIp, event.appProtocol]).toEqual(['other', 'stats', 'INFO', null, null]);

@@ -148,6 +148,17 @@ describe('Zeek JSON golden records', () => {
     expect([event.eventClass, event.otProtocol, event.otFunction, event.otFunctionCode, event.otOperation]).toEqual(['ot', protocol, fn, code, operation]);
   });
 
+  it.each([
+    ['conn', 'flow', null, 'INFO'], ['notice', 'notice', 'ids', 'MEDIUM'], ['weird', 'weird', null, 'LOW'], ['dns', 'dns', 'dns', 'INFO'],
+    ['ssl', 'tls', null, 'INFO'], ['x509', 'tls', null, 'INFO'], ['http', 'http', 'proxy', 'INFO'], ['modbus', 'ot', null, 'INFO'],
+    ['dnp3', 'ot', null, 'INFO'], ['s7comm', 'ot', null, 'INFO'], ['enip', 'ot', null, 'INFO'], ['cip', 'ot', null, 'INFO'],
+    ['rdp', 'rdp', null, 'INFO'], ['ssh', 'ssh', null, 'INFO'], ['smb_mapping', 'smb', null, 'INFO'], ['files', 'fileinfo', null, 'INFO'],
+    ['kerberos', 'auth', null, 'INFO'], ['analyzer', 'anomaly', null, 'INFO'], ['stats', 'other', null, 'INFO'],
+  ])('log %s → class %s, category %p, severity %s', (log, eventClass, category, severity) => {
+    const { event } = parse(`{"_path":"${log}","ts":1521911720.5}`);
+    expect([event.sourceLog, event.eventClass, event.category, event.severity]).toEqual([log, eventClass, category, severity]);
+  });
+
   it('a record without _path takes the sensor-declared log (Zeek default JSON writer)', () => {
     const { event } = parse('{"ts":1521911720.5,"uid":"CqKst53mF3det3eDV9","id.orig_h":"10.47.1.100","id.orig_p":41772,"id.resp_h":"10.0.0.100","id.resp_p":53,"query":"example.org"}', { format: 'auto', receivedAt: RECEIVED_AT, declaredLog: 'dns' });
     expect([event.sourceFormat, event.sourceLog, event.category, event.message]).toEqual(['zeek', 'dns', 'dns', 'example.org']);
