@@ -33,7 +33,7 @@ export interface CorrelationEngine {
   sweep(tenantId: string, correlations: readonly CompiledCorrelation[], now: Date): Promise<CorrelationAlert[]>;
 }
 
-type StepReply = [number, number, number, string, Array<[number, number, number, number, string[]]>];
+type StepReply = [number, number, number, string, Array<[number, number, string, number, string[]]>];
 
 interface RedisWithStep {
   watchfloorCorrelationStep(...args: Array<string | number>): Promise<StepReply>;
@@ -113,7 +113,14 @@ export function createCorrelationEngine(options: CorrelationEngineOptions): Corr
     return [`${tag}:g:${groupHash}:m`, `${tag}:g:${groupHash}:ev`, `${tag}:g:${groupHash}:val`, `${tag}:pending`];
   };
   const ttlMs = (c: CompiledCorrelation) => 2 * (c.timespanMs + toleranceMs) + marginMs;
-  const measureCode = (c: CompiledCorrelation) => (c.type === 'event_count' ? 'n' : c.type === 'temporal_ordered' ? 'o' : 'd');
+  const MEASURE_CODES: Record<CompiledCorrelation['type'], string> = {
+    event_count: 'n',
+    value_count: 'd',
+    temporal: 'd',
+    temporal_ordered: 'o',
+    value_sum: 's',
+    value_avg: 'a',
+  };
   const isTemporal = (c: CompiledCorrelation) => c.type === 'temporal' || c.type === 'temporal_ordered';
 
   async function runStep(tenantId: string, batch: GroupBatch, externalWatermark: number | null): Promise<CorrelationAlert[]> {
@@ -124,10 +131,12 @@ export function createCorrelationEngine(options: CorrelationEngineOptions): Corr
       c.timespanMs,
       toleranceMs,
       c.evaluation === 'sliding' ? 's' : 'c',
-      measureCode(c),
-      c.bounds.min,
-      c.bounds.max ?? -1,
-      c.bounds.exclude ?? -1,
+      MEASURE_CODES[c.type],
+      c.thresholds.lower?.value ?? '',
+      c.thresholds.lower?.inclusive ? '1' : '0',
+      c.thresholds.upper?.value ?? '',
+      c.thresholds.upper?.inclusive ? '1' : '0',
+      c.thresholds.exclude ?? '',
       c.rules.length,
       externalWatermark === null ? '' : externalWatermark,
       ttlMs(c),
