@@ -24,6 +24,21 @@ export interface CorrelationEngineOptions {
   maxChainDepth?: number;
   /** Groups decided per sweep call and correlation (default 10,000). */
   sweepBatchSize?: number;
+  /** Called after each group update with what happened to the matches (for metrics and logs). */
+  onGroupUpdate?: (update: CorrelationGroupUpdate) => void;
+}
+
+export interface CorrelationGroupUpdate {
+  tenantId: string;
+  correlationId: string;
+  groupKey: string;
+  /** New events stored. */
+  inserted: number;
+  /** Events already stored (same eventId): ignored. */
+  duplicates: number;
+  /** Events too late (older than newest − timespan − tolerance, or inside a window already decided): ignored. */
+  discarded: number;
+  alerts: number;
 }
 
 export interface CorrelationEngine {
@@ -145,9 +160,10 @@ export function createCorrelationEngine(options: CorrelationEngineOptions): Corr
       batch.events.length,
     ];
     for (const e of batch.events) args.push(e.member, e.ts, e.value);
-    const [, , , storedGroupKey, windows] = await client.watchfloorCorrelationStep(...args);
-    if (windows.length === 0) return [];
+    const [inserted, duplicates, discarded, storedGroupKey, windows] = await client.watchfloorCorrelationStep(...args);
     const groupKey = storedGroupKey || batch.groupKey;
+    options.onGroupUpdate?.({ tenantId, correlationId: c.id, groupKey, inserted, duplicates, discarded, alerts: windows.length });
+    if (windows.length === 0) return [];
     let values: string[] = [];
     try {
       values = JSON.parse(groupKey) as string[];

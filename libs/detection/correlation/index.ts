@@ -3,4 +3,4 @@ export { compileCorrelation, checkCorrelationSet, conditionBounds, conditionThre
 export { placeMatch, groupKeyOf, numericText, resolveFieldName, ruleIndexOf, scalarText } from './correlation-grouping';
 export type { MatchPlacement } from './correlation-grouping';
 export { createCorrelationEngine, correlationDedupKey, alertAsMatch } from './correlation-engine';
-export type { CorrelationEngine, CorrelationEngineOptions } from './correlation-engine';
+export type { CorrelationEngine, CorrelationEngineOptions, CorrelationGroupUpdate } from './correlation-engine';
