@@ -144,6 +144,18 @@ if mode == 's' then
     local mem, tsv, vals = load(lo, W)
     local left, right = 1, 0
     local counts, distinct = {}, 0
+    -- A running sum is exact (and so independent of the scan's path) when every value is an
+    -- integer and the total stays below 2^53; otherwise each window is summed afresh.
+    local runSum, exactRunning = 0, kind == 's'
+    if exactRunning then
+      local absTotal = 0
+      for q = 1, #vals do
+        local x = tonumber(vals[q]) or 0
+        absTotal = absTotal + math.abs(x)
+        if x ~= math.floor(x) or absTotal >= 9007199254740992 then exactRunning = false break end
+      end
+    end
+    local lastStage = tostring(stages)
     local i = 1
     while i <= #mem and tsv[i] < R do i = i + 1 end
     while i <= #mem do
@@ -154,6 +166,8 @@ if mode == 's' then
           local v = vals[right]
           counts[v] = (counts[v] or 0) + 1
           if counts[v] == 1 then distinct = distinct + 1 end
+        elseif exactRunning then
+          runSum = runSum + (tonumber(vals[right]) or 0)
         end
       end
       while left <= right and (tsv[left] < E - T or tsv[left] <= cursor) do
@@ -161,6 +175,8 @@ if mode == 's' then
           local v = vals[left]
           counts[v] = counts[v] - 1
           if counts[v] == 0 then distinct = distinct - 1 end
+        elseif exactRunning then
+          runSum = runSum - (tonumber(vals[left]) or 0)
         end
         left = left + 1
       end
@@ -170,12 +186,17 @@ if mode == 's' then
       elseif kind == 'd' then
         measure = distinct
       elseif kind == 's' or kind == 'a' then
-        measure = metric(vals, left, right)
+        if exactRunning then measure = runSum else measure = metric(vals, left, right) end
       else
         -- Ordered: earliest greedy subsequence stage 1..k; equal timestamps count as in order.
+        -- The first window holding a full sequence ends at a last-stage event: check only those.
+        local endsSequence = false
+        for q = i, right do
+          if vals[q] == lastStage then endsSequence = true break end
+        end
         local picked = {}
         local from = left
-        for stage = 1, stages do
+        for stage = 1, (endsSequence and stages or 0) do
           local want = tostring(stage)
           local found = nil
           for q = from, right do
