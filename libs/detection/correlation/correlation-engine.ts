@@ -24,6 +24,21 @@ export interface CorrelationEngineOptions {
   maxChainDepth?: number;
   /** Groups decided per sweep call and correlation (default 10,000). */
   sweepBatchSize?: number;
+  /** Called after each group update with what happened to the matches (for metrics and logs). */
+  onGroupUpdate?: (update: CorrelationGroupUpdate) => void;
+}
+
+export interface CorrelationGroupUpdate {
+  tenantId: string;
+  correlationId: string;
+  groupKey: string;
+  /** New events stored. */
+  inserted: number;
+  /** Events already stored (same eventId): ignored. */
+  duplicates: number;
+  /** Events too late (older than newest − timespan − tolerance, or inside a window already decided): ignored. */
+  discarded: number;
+  alerts: number;
 }
 
 export interface CorrelationEngine {
@@ -33,7 +48,7 @@ export interface CorrelationEngine {
   sweep(tenantId: string, correlations: readonly CompiledCorrelation[], now: Date): Promise<CorrelationAlert[]>;
 }
 
-type StepReply = [number, number, number, string, Array<[number, number, number, number, string[]]>];
+type StepReply = [number, number, number, string, Array<[number, number, string, number, string[]]>];
 
 interface RedisWithStep {
   watchfloorCorrelationStep(...args: Array<string | number>): Promise<StepReply>;
@@ -113,7 +128,14 @@ export function createCorrelationEngine(options: CorrelationEngineOptions): Corr
     return [`${tag}:g:${groupHash}:m`, `${tag}:g:${groupHash}:ev`, `${tag}:g:${groupHash}:val`, `${tag}:pending`];
   };
   const ttlMs = (c: CompiledCorrelation) => 2 * (c.timespanMs + toleranceMs) + marginMs;
-  const measureCode = (c: CompiledCorrelation) => (c.type === 'event_count' ? 'n' : c.type === 'temporal_ordered' ? 'o' : 'd');
+  const MEASURE_CODES: Record<CompiledCorrelation['type'], string> = {
+    event_count: 'n',
+    value_count: 'd',
+    temporal: 'd',
+    temporal_ordered: 'o',
+    value_sum: 's',
+    value_avg: 'a',
+  };
   const isTemporal = (c: CompiledCorrelation) => c.type === 'temporal' || c.type === 'temporal_ordered';
 
   async function runStep(tenantId: string, batch: GroupBatch, externalWatermark: number | null): Promise<CorrelationAlert[]> {
@@ -124,10 +146,12 @@ export function createCorrelationEngine(options: CorrelationEngineOptions): Corr
       c.timespanMs,
       toleranceMs,
       c.evaluation === 'sliding' ? 's' : 'c',
-      measureCode(c),
-      c.bounds.min,
-      c.bounds.max ?? -1,
-      c.bounds.exclude ?? -1,
+      MEASURE_CODES[c.type],
+      c.thresholds.lower?.value ?? '',
+      c.thresholds.lower?.inclusive ? '1' : '0',
+      c.thresholds.upper?.value ?? '',
+      c.thresholds.upper?.inclusive ? '1' : '0',
+      c.thresholds.exclude ?? '',
       c.rules.length,
       externalWatermark === null ? '' : externalWatermark,
       ttlMs(c),
@@ -136,9 +160,10 @@ export function createCorrelationEngine(options: CorrelationEngineOptions): Corr
       batch.events.length,
     ];
     for (const e of batch.events) args.push(e.member, e.ts, e.value);
-    const [, , , storedGroupKey, windows] = await client.watchfloorCorrelationStep(...args);
-    if (windows.length === 0) return [];
+    const [inserted, duplicates, discarded, storedGroupKey, windows] = await client.watchfloorCorrelationStep(...args);
     const groupKey = storedGroupKey || batch.groupKey;
+    options.onGroupUpdate?.({ tenantId, correlationId: c.id, groupKey, inserted, duplicates, discarded, alerts: windows.length });
+    if (windows.length === 0) return [];
     let values: string[] = [];
     try {
       values = JSON.parse(groupKey) as string[];

@@ -5,11 +5,12 @@
 //       m = newest event ts, gk = group key), 2 events zset (member → ts ms), 3 values hash
 //       (member → counted value), 4 pending zset of the (tenant, correlation) (group hash → due ms).
 // ARGV: 1 group key ('' when sweeping), 2 timespan ms, 3 tolerance ms, 4 evaluation ('s' sliding,
-//       'c' closing), 5 measure ('n' events, 'd' distinct values, 'o' ordered stages), 6 min, 7 max
-//       (-1 none), 8 excluded count (-1 none), 9 stage count, 10 external watermark ms ('' none),
-//       11 key ttl ms, 12 max ids per alert, 13 group hash, 14 event count, then per event:
-//       member, ts ms, value (events sorted by ts).
-// Returns { inserted, duplicates, discarded, groupKey, { {start, end, measure, eventCount, {members}} ... } }.
+//       'c' closing), 5 measure ('n' events, 'd' distinct values, 'o' ordered stages, 's' sum,
+//       'a' average), 6 lower threshold ('' none), 7 lower inclusive ('1'/'0'), 8 upper threshold
+//       ('' none), 9 upper inclusive, 10 excluded value ('' none), 11 stage count, 12 external
+//       watermark ms ('' none), 13 key ttl ms, 14 max ids per alert, 15 group hash, 16 event count,
+//       then per event: member, ts ms, value (events sorted by ts).
+// Returns { inserted, duplicates, discarded, groupKey, { {start, end, measure (text), eventCount, {members}} ... } }.
 export const CORRELATION_STEP_LUA = `
 local NEG = -9007199254740991
 local function fmt(n) return string.format('%.0f', n) end
@@ -18,14 +19,18 @@ local T = tonumber(ARGV[2])
 local tol = tonumber(ARGV[3])
 local mode = ARGV[4]
 local kind = ARGV[5]
-local minN = tonumber(ARGV[6])
-local maxN = tonumber(ARGV[7])
-local excl = tonumber(ARGV[8])
-local stages = tonumber(ARGV[9])
-local ttl = tonumber(ARGV[11])
-local maxIds = tonumber(ARGV[12])
-local gh = ARGV[13]
-local n = tonumber(ARGV[14])
+local lower = tonumber(ARGV[6])
+local lowerInc = ARGV[7] == '1'
+local upper = tonumber(ARGV[8])
+local upperInc = ARGV[9] == '1'
+local excl = tonumber(ARGV[10])
+local stages = tonumber(ARGV[11])
+local external = ARGV[12]
+local ttl = tonumber(ARGV[13])
+local maxIds = tonumber(ARGV[14])
+local gh = ARGV[15]
+local n = tonumber(ARGV[16])
+local FIRST = 17
 
 local meta = redis.call('HMGET', KEYS[1], 'c', 'l', 'm', 'gk')
 local cursor = tonumber(meta[1]) or NEG
@@ -43,15 +48,15 @@ end
 local inserted, dups, discarded = 0, 0, 0
 local minInserted = nil
 for i = 0, n - 1 do
-  local member = ARGV[15 + 3 * i]
-  local ts = tonumber(ARGV[16 + 3 * i])
+  local member = ARGV[FIRST + 3 * i]
+  local ts = tonumber(ARGV[FIRST + 1 + 3 * i])
   if ts <= cursor or (maxTs ~= NEG and ts < maxTs - T - tol) then
     discarded = discarded + 1
   elseif redis.call('ZSCORE', KEYS[2], member) then
     dups = dups + 1
   else
     redis.call('ZADD', KEYS[2], fmt(ts), member)
-    if kind ~= 'n' then redis.call('HSET', KEYS[3], member, ARGV[17 + 3 * i]) end
+    if kind ~= 'n' then redis.call('HSET', KEYS[3], member, ARGV[FIRST + 2 + 3 * i]) end
     inserted = inserted + 1
     if minInserted == nil or ts < minInserted then minInserted = ts end
     if ts > maxTs then maxTs = ts end
@@ -59,17 +64,39 @@ for i = 0, n - 1 do
 end
 
 local W = maxTs - tol
-if ARGV[10] ~= '' then
-  local ext = tonumber(ARGV[10])
+if external ~= '' then
+  local ext = tonumber(external)
   if ext > W then W = ext end
 end
 
 local function satisfied(m)
-  if m < minN then return false end
-  if maxN >= 0 and m > maxN then return false end
-  if excl >= 0 and m == excl then return false end
+  if lower ~= nil then
+    if lowerInc then
+      if m < lower then return false end
+    elseif m <= lower then return false end
+  end
+  if upper ~= nil then
+    if upperInc then
+      if m > upper then return false end
+    elseif m >= upper then return false end
+  end
+  if excl ~= nil and m == excl then return false end
   return true
 end
+
+-- Sum and average are recomputed from the window in time order, so the floating-point result does
+-- not depend on how the scan got there (arrival order, chunking).
+local function metric(vals, from, to)
+  local sum = 0
+  for q = from, to do sum = sum + (tonumber(vals[q]) or 0) end
+  if kind == 'a' then
+    if to < from then return 0 end
+    return sum / (to - from + 1)
+  end
+  return sum
+end
+
+local function text(m) return string.format('%.17g', m) end
 
 local function valuesOf(members)
   local out = {}
@@ -117,6 +144,18 @@ if mode == 's' then
     local mem, tsv, vals = load(lo, W)
     local left, right = 1, 0
     local counts, distinct = {}, 0
+    -- A running sum is exact (and so independent of the scan's path) when every value is an
+    -- integer and the total stays below 2^53; otherwise each window is summed afresh.
+    local runSum, exactRunning = 0, kind == 's'
+    if exactRunning then
+      local absTotal = 0
+      for q = 1, #vals do
+        local x = tonumber(vals[q]) or 0
+        absTotal = absTotal + math.abs(x)
+        if x ~= math.floor(x) or absTotal >= 9007199254740992 then exactRunning = false break end
+      end
+    end
+    local lastStage = tostring(stages)
     local i = 1
     while i <= #mem and tsv[i] < R do i = i + 1 end
     while i <= #mem do
@@ -127,6 +166,8 @@ if mode == 's' then
           local v = vals[right]
           counts[v] = (counts[v] or 0) + 1
           if counts[v] == 1 then distinct = distinct + 1 end
+        elseif exactRunning then
+          runSum = runSum + (tonumber(vals[right]) or 0)
         end
       end
       while left <= right and (tsv[left] < E - T or tsv[left] <= cursor) do
@@ -134,6 +175,8 @@ if mode == 's' then
           local v = vals[left]
           counts[v] = counts[v] - 1
           if counts[v] == 0 then distinct = distinct - 1 end
+        elseif exactRunning then
+          runSum = runSum - (tonumber(vals[left]) or 0)
         end
         left = left + 1
       end
@@ -142,11 +185,18 @@ if mode == 's' then
         measure = right - left + 1
       elseif kind == 'd' then
         measure = distinct
+      elseif kind == 's' or kind == 'a' then
+        if exactRunning then measure = runSum else measure = metric(vals, left, right) end
       else
         -- Ordered: earliest greedy subsequence stage 1..k; equal timestamps count as in order.
+        -- The first window holding a full sequence ends at a last-stage event: check only those.
+        local endsSequence = false
+        for q = i, right do
+          if vals[q] == lastStage then endsSequence = true break end
+        end
         local picked = {}
         local from = left
-        for stage = 1, stages do
+        for stage = 1, (endsSequence and stages or 0) do
           local want = tostring(stage)
           local found = nil
           for q = from, right do
@@ -167,7 +217,7 @@ if mode == 's' then
       if right >= left and satisfied(measure) then
         if start == nil then start = tsv[left] end
         if ids == nil then ids = slice(mem, left, right) end
-        alerts[#alerts + 1] = {start, E, measure, right - left + 1, ids}
+        alerts[#alerts + 1] = {start, E, text(measure), right - left + 1, ids}
         cursor = start + T
       end
       while i <= #mem and (tsv[i] <= E or tsv[i] <= cursor) do i = i + 1 end
@@ -194,9 +244,11 @@ else
       for q = 1, #vals do
         if not seen[vals[q]] then seen[vals[q]] = true measure = measure + 1 end
       end
+    elseif kind == 's' or kind == 'a' then
+      measure = metric(vals, 1, #vals)
     end
     if satisfied(measure) then
-      alerts[#alerts + 1] = {S, S + T, measure, #mem, slice(mem, 1, #mem)}
+      alerts[#alerts + 1] = {S, S + T, text(measure), #mem, slice(mem, 1, #mem)}
     end
     cursor = S + T
   end
