@@ -1,0 +1,122 @@
+// The public entry points. They never throw: every failure becomes { ok: false, error }, where the
+// error names the format (when known) and what is wrong.
+import { normalizeCefLine } from './cef-parser';
+import { detectFormat } from './format-detection';
+import { normalizeNativeEvent } from './native-event-parser';
+import { SOURCE_FORMATS } from './normalized-event';
+import type { NormalizedEvent, ParseOptions, ParseResult, SourceFormat } from './normalized-event';
+import { normalizeOcsf } from './ocsf-parser';
+import { JsonObject, RecordError, describe, isObject, jsonShapeError } from './record-fields';
+import { normalizeSuricataEve } from './suricata-eve-parser';
+import { MAX_TS_MS, MIN_TS_MS } from './timestamps';
+import { normalizeZeekLog } from './zeek-log-parser';
+
+type JsonNormalizer = (record: JsonObject, opts: ParseOptions) => NormalizedEvent;
+
+const JSON_NORMALIZERS: Record<Exclude<SourceFormat, 'cef'>, JsonNormalizer> = {
+  suricata: normalizeSuricataEve,
+  zeek: normalizeZeekLog,
+  ocsf: normalizeOcsf,
+  native: normalizeNativeEvent,
+};
+
+function fail(error: string): ParseResult {
+  return { ok: false, error };
+}
+
+function optionsError(opts: ParseOptions): string | null {
+  if (!isObject(opts)) return 'options must be an object';
+  if (opts.format !== 'auto' && !SOURCE_FORMATS.includes(opts.format)) {
+    return `options.format ${describe(opts.format)} is not auto, ${SOURCE_FORMATS.join(', ')}`;
+  }
+  const t = opts.receivedAt instanceof Date ? opts.receivedAt.getTime() : NaN;
+  if (!(t >= MIN_TS_MS && t < MAX_TS_MS)) return 'options.receivedAt must be a valid Date between 1990 and 2099';
+  if (opts.declaredLog !== undefined && typeof opts.declaredLog !== 'string') return 'options.declaredLog must be a string';
+  if (opts.sensorProduct !== undefined && typeof opts.sensorProduct !== 'string') return 'options.sensorProduct must be a string';
+  return null;
+}
+
+function run(format: SourceFormat, parse: () => NormalizedEvent): ParseResult {
+  try {
+    return { ok: true, event: parse() };
+  } catch (err) {
+    if (err instanceof RecordError) return fail(`${format}: ${err.message}`);
+    // Not expected: the fuzz tests hunt for these. Still reported, never thrown.
+    return fail(`${format}: internal parser error: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** Normalizes one parsed JSON value (an object, or a string holding a CEF line). */
+export function parseRecord(record: unknown, opts: ParseOptions): ParseResult {
+  try {
+    const optsError = optionsError(opts);
+    if (optsError !== null) return fail(optsError);
+    if (typeof record === 'string') {
+      if (opts.format !== 'auto' && opts.format !== 'cef') return fail(`${opts.format}: record is a string, not a JSON object`);
+      return run('cef', () => normalizeCefLine(record, opts));
+    }
+    if (!isObject(record)) return fail(`record is ${describe(record)}, not a JSON object`);
+    const shapeError = jsonShapeError(record);
+    if (shapeError !== null) return fail(shapeError);
+
+    let format: SourceFormat | null = opts.format === 'auto' ? detectFormat(record) : opts.format;
+    if (format === null && opts.declaredLog && record.ts !== undefined) format = 'zeek';
+    if (format === null) {
+      return fail('unknown format: the object has none of the markers of Suricata EVE (event_type), Zeek (_path, id.orig_h, ts+uid), OCSF (class_uid+metadata) or native (schema "watchfloor.event/v1")');
+    }
+    if (format === 'cef') return fail('cef: expects a CEF text line, got a JSON object');
+    const normalize = JSON_NORMALIZERS[format];
+    return run(format, () => normalize(record, opts));
+  } catch (err) {
+    return fail(`internal parser error: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** Normalizes one text line: a CEF line (bare or after a syslog header) or one JSON record. */
+export function parseTextLine(line: string, opts: ParseOptions): ParseResult {
+  try {
+    if (typeof line !== 'string') return fail(`line is ${describe(line)}, not a string`);
+    const optsError = optionsError(opts);
+    if (optsError !== null) return fail(optsError);
+    let start = line.charCodeAt(0) === 0xfeff ? 1 : 0;
+    while (start < line.length && (line[start] === ' ' || line[start] === '\t')) start++;
+    if (start >= line.length || line.trim() === '') return fail('empty line');
+    const first = line[start];
+
+    if (opts.format === 'cef') return run('cef', () => normalizeCefLine(line.slice(start), opts));
+    if (first === '{' || first === '[') {
+      let value: unknown;
+      try {
+        value = JSON.parse(line.slice(start));
+      } catch (err) {
+        return fail(`${opts.format === 'auto' ? 'json' : opts.format}: invalid JSON: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      if (Array.isArray(value)) return fail('a JSON array is not one record: send one record per line');
+      return parseRecord(value, opts);
+    }
+    if (opts.format === 'auto' && line.includes('CEF:')) return run('cef', () => normalizeCefLine(line.slice(start), opts));
+    if (opts.format === 'auto') return fail("line is neither a JSON object nor a CEF line (no 'CEF:' marker)");
+    return fail(`${opts.format}: line is not a JSON object`);
+  } catch (err) {
+    return fail(`internal parser error: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+type FormatOptions = Omit<ParseOptions, 'format'>;
+
+/** Per-format entry points: parseRecord with the format fixed. */
+export function parseSuricataEve(record: unknown, opts: FormatOptions): ParseResult {
+  return parseRecord(record, { ...opts, format: 'suricata' });
+}
+export function parseZeekLog(record: unknown, opts: FormatOptions): ParseResult {
+  return parseRecord(record, { ...opts, format: 'zeek' });
+}
+export function parseOcsf(record: unknown, opts: FormatOptions): ParseResult {
+  return parseRecord(record, { ...opts, format: 'ocsf' });
+}
+export function parseNativeEvent(record: unknown, opts: FormatOptions): ParseResult {
+  return parseRecord(record, { ...opts, format: 'native' });
+}
+export function parseCefLine(line: string, opts: FormatOptions): ParseResult {
+  return parseTextLine(line, { ...opts, format: 'cef' });
+}
