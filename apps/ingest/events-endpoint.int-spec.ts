@@ -187,7 +187,7 @@ describe('POST /v1/events refusals', () => {
       duplex: 'half',
     } as RequestInit);
     expect(res.status).toBe(413);
-    expect((await res.json()).error.code).toBe('body_too_large');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('body_too_large');
   });
 
   it('413 when a line is too long', async () => {

@@ -13,6 +13,7 @@ import {
   parseIngestFormat,
   SensorKeyAuthenticator,
 } from '@watchfloor/ingest';
+import { ShutdownState } from '@watchfloor/health';
 import { BoundedLabel, counter, createLogger, gauge, histogram } from '@watchfloor/telemetry';
 import { INGEST_CONFIG } from './ingest-providers';
 
@@ -26,6 +27,7 @@ export async function registerEventsRoute(app: NestFastifyApplication): Promise<
   const ingestor = app.get(EventIngestor);
   const authenticator = app.get(SensorKeyAuthenticator);
   const shedder = app.get(LoadShedder);
+  const shutdown = app.get(ShutdownState);
   const log = createLogger('watchfloor-ingest', config.LOG_LEVEL);
   const tenants = new BoundedLabel();
 
@@ -41,6 +43,13 @@ export async function registerEventsRoute(app: NestFastifyApplication): Promise<
     // The body stays an unread stream; events.route reads it.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
+    // Fastify's own refusals (e.g. an empty Content-Type) in the same JSON shape as ours.
+    scope.setErrorHandler((err: { statusCode?: number; message?: string }, request, reply) => {
+      const status = err.statusCode ?? 500;
+      const code = status === 415 ? 'unsupported_media_type' : status === 413 ? 'body_too_large' : status >= 400 && status < 500 ? 'invalid_body' : 'internal';
+      if (code === 'internal') log.error({ err, reqId: request.id }, 'ingest request failed');
+      return fail(request, reply, new IngestError(code, code === 'internal' ? 'internal error' : String(err.message ?? 'bad request').slice(0, 200)));
+    });
 
     scope.post('/v1/events', async (request, reply) => {
       const receivedAt = new Date();
@@ -62,6 +71,8 @@ export async function registerEventsRoute(app: NestFastifyApplication): Promise<
           eventsTotal.inc({ tenant, outcome: 'duplicate' }, result.duplicates);
           eventsTotal.inc({ tenant, outcome: 'rejected' }, result.rejectedCount);
           requestsTotal.inc({ status: '202' });
+          // Finished during shutdown: do not keep the connection alive (close waits for idle sockets).
+          if (shutdown.isStopping) reply.header('connection', 'close');
           return reply.code(202).send(result);
         } finally {
           end();
