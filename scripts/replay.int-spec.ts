@@ -28,7 +28,7 @@ describe('replay helpers', () => {
     ];
     const shifted = shiftToNow(records, now);
     expect(shifted.map(recordTime)).toEqual([now.getTime(), now.getTime() - 10000, now.getTime() - 60000, now.getTime() - 1000]);
-    expect(records[0].value.timestamp).toBe('2018-03-24T14:37:19.037-06:00'); // input untouched
+    expect((records[0] as { value: { timestamp: string } }).value.timestamp).toBe('2018-03-24T14:37:19.037-06:00'); // input untouched
   });
 
   it('parses its command line', () => {
