@@ -80,6 +80,12 @@ export async function registerEventsRoute(app: NestFastifyApplication): Promise<
         }
       } catch (err) {
         if (err instanceof IngestError) return fail(request, reply, err);
+        if (request.raw.destroyed && !request.raw.complete) {
+          // The client went away mid-body: nothing was written, and there is no one to answer.
+          requestsTotal.inc({ status: 'aborted' });
+          log.info({ reqId: request.id }, 'client aborted the upload; nothing stored');
+          return reply;
+        }
         log.error({ err, reqId: request.id }, 'ingest failed');
         return fail(request, reply, new IngestError('internal', 'the batch could not be stored; nothing was committed, retry it'));
       }

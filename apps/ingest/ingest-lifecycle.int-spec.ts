@@ -66,6 +66,24 @@ describe('ingest under load and at shutdown', () => {
     expect((await k.post(lines(200, 2).join('\n'))).status).toBe(202);
   });
 
+  it('a client that disconnects mid-body stores nothing and leaves the server healthy', async () => {
+    const count = await k.eventCount();
+    const url = new URL(`${k.base}/v1/events`);
+    await new Promise<void>((resolve) => {
+      const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { authorization: `Bearer ${k.key}`, 'content-type': 'application/x-ndjson', 'content-length': '100000' } });
+      req.on('error', () => resolve());
+      req.write(lines(400, 3).join('\n') + '\n');
+      setTimeout(() => {
+        req.destroy();
+        resolve();
+      }, 150);
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await k.eventCount()).toBe(count);
+    const res = await k.post(lines(410, 1)[0]);
+    expect(res.status).toBe(202);
+  });
+
   it('app.close() during a slow upload lets that request finish and commit', async () => {
     const count = await k.eventCount();
     let closing: Promise<void> | null = null;
