@@ -12,6 +12,9 @@ import { REDIS, RedisModule, redisReadiness } from '@watchfloor/queue';
 import { type ApiContext, AuthModule, IdentityService, newApiContext, resolveJwtSecret, type Caller } from '@watchfloor/auth';
 import { AuditModule } from '@watchfloor/audit';
 import { TenantsModule } from '@watchfloor/tenants';
+import { InventoryModule } from '@watchfloor/inventory';
+import { EventSearchModule } from '@watchfloor/event-search';
+import { TriageModule } from '@watchfloor/triage';
 import { createLogger } from '@watchfloor/telemetry';
 import { DomainError } from '@watchfloor/errors';
 import { httpContext } from './graphql-context';
@@ -100,6 +103,9 @@ export class ApiAppModule {
         }),
         AuditModule,
         TenantsModule,
+        InventoryModule,
+        EventSearchModule,
+        TriageModule.forRoot({ channel: `${keyPrefix}incident-changes` }),
         HealthModule.forRoot({
           useFactory: (ds: DataSource, redis: Redis): ReadinessCheck[] => [
             { name: 'postgres', check: () => databaseReadiness(ds) },
