@@ -5,6 +5,7 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import type { DataSource } from 'typeorm';
 import type Redis from 'ioredis';
 import type { Logger } from 'pino';
+import type { GraphQLError } from 'graphql';
 import type { ApiConfig } from '@watchfloor/config';
 import { databaseReadiness, DbModule, OWNER_DATA_SOURCE } from '@watchfloor/db';
 import { HealthModule, type ReadinessCheck } from '@watchfloor/health';
@@ -49,6 +50,7 @@ export class ApiAppModule {
     const sso = config.OIDC_ISSUER && config.OIDC_AUDIENCE ? { issuer: config.OIDC_ISSUER, audience: config.OIDC_AUDIENCE } : null;
     const jwtSecret = resolveJwtSecret(config.JWT_SECRET, config.NODE_ENV, Boolean(sso), (m) => logger.warn(m));
     const keyPrefix = options.redisKeyPrefix ?? 'wf:';
+    const formatError = formatGraphqlError(logger);
     const schemaFile = options.schemaFile ?? (config.NODE_ENV === 'development' ? path.resolve(process.cwd(), 'schema.graphql') : false);
     return {
       module: ApiAppModule,
@@ -73,7 +75,7 @@ export class ApiAppModule {
             introspection: true,
             includeStacktraceInErrorResponses: false,
             validationRules: [queryLimitsRule(options.queryLimits ?? DEFAULT_QUERY_LIMITS)],
-            formatError: formatGraphqlError(logger),
+            formatError,
             // HTTP requests come as (request, reply); graphql-ws messages as (ctx, message, args).
             context: (arg: unknown): Promise<ApiContext> | ApiContext => {
               const ws = arg as { extra?: WsConnectionExtra; connectionParams?: unknown; subscriptions?: unknown };
@@ -97,6 +99,9 @@ export class ApiAppModule {
                     throw err;
                   }
                 },
+                // Subscription results bypass Apollo: give their errors the same codes as HTTP ones.
+                onNext: (_ctx: unknown, _id: unknown, _payload: unknown, _args: unknown, result: { errors?: readonly GraphQLError[] }) =>
+                  result.errors?.length ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : undefined,
               },
             },
           }),
