@@ -1,6 +1,6 @@
 import { appendAudit } from '@watchfloor/audit';
 import { type Caller, isCustomer, Role } from '@watchfloor/auth';
-import { DomainError, DomainErrorCode, forbidden, invalidInput, notFound } from '@watchfloor/errors';
+import { DomainError, DomainErrorCode, invalidInput, notFound } from '@watchfloor/errors';
 import type { ScopedTx } from '@watchfloor/tenancy';
 import { checkTransition, IncidentStatus, isOpen, type Severity, transitionEffects } from './incident-workflow';
 import { incidentById } from './incident-store';
@@ -144,7 +144,7 @@ export async function assignIncident(tx: ScopedTx, caller: Caller, id: string, u
   return { incident: after, activities: [activity], others: [] };
 }
 
-/** Customers may comment, always visibly to the customer; INTERNAL notes are for SOC staff. */
+/** Customers may comment; their comments are always CUSTOMER-visible (INTERNAL notes are for SOC staff). */
 export async function addComment(
   tx: ScopedTx, caller: Caller, incidentId: string, body: string, visibility: CommentVisibility, expectedVersion?: number | null,
 ): Promise<{ outcome: TriageOutcome; comment: ActivityRow }> {
@@ -159,9 +159,6 @@ export async function addComment(
   return { outcome: { incident: after, activities: [comment], others: [] }, comment };
 }
 
-export function customerMayNotWriteInternal(caller: Caller, visibility: CommentVisibility): void {
-  if (isCustomer(caller) && visibility === CommentVisibility.INTERNAL) throw forbidden('customers write CUSTOMER comments only');
-}
 
 /**
  * Moves the sources' alerts and timeline into the target and closes the sources (merged_into_id).

@@ -7,7 +7,7 @@ import { IncidentChangeHub, type IncidentChangeMessage } from './incident-change
 import { incidentById } from './incident-store';
 import { IncidentStatus, Severity } from './incident-workflow';
 import {
-  acknowledgeIncident, addComment, assignIncident, customerMayNotWriteInternal, markFalsePositive, mergeIncidents, type TriageOutcome,
+  acknowledgeIncident, addComment, assignIncident, markFalsePositive, mergeIncidents, type TriageOutcome,
   updateIncidentSeverity, updateIncidentStatus,
 } from './triage-service';
 import {
@@ -114,17 +114,15 @@ export class TriageResolver {
   }
 
   @Roles(...COMMENTERS)
-  @Mutation(() => ActivityObject, { description: 'INTERNAL notes are for SOC staff; customers always write CUSTOMER comments.' })
+  @Mutation(() => ActivityObject, { description: 'INTERNAL notes are for SOC staff; a customer\'s comment is always CUSTOMER, whatever visibility says.' })
   async addComment(
     @CurrentCaller() caller: Caller,
     @Args('incidentId', { type: () => ID }) incidentId: string,
     @Args('body') body: string,
-    @Args('visibility', { type: () => CommentVisibility, nullable: true }) visibility: CommentVisibility | null,
+    @Args('visibility', { type: () => CommentVisibility, defaultValue: CommentVisibility.INTERNAL }) visibility: CommentVisibility,
     @Args('expectedVersion', { type: () => Int, nullable: true }) expectedVersion: number | null,
   ): Promise<ActivityRow> {
-    const requested = visibility ?? (isCustomer(caller) ? CommentVisibility.CUSTOMER : CommentVisibility.INTERNAL);
-    customerMayNotWriteInternal(caller, requested);
-    const { outcome, comment } = await withCallerScope(this.db, caller, (tx) => addComment(tx, caller, incidentId, body, requested, expectedVersion));
+    const { outcome, comment } = await withCallerScope(this.db, caller, (tx) => addComment(tx, caller, incidentId, body, visibility, expectedVersion));
     await this.publish(outcome);
     return comment;
   }
