@@ -35,7 +35,7 @@ function drawSvg(doc: Doc, svg: string, y: number, maxHeight: number): number {
   const w = Number(/width="([\d.]+)"/.exec(svg)?.[1] ?? CONTENT_WIDTH);
   const h = Number(/height="([\d.]+)"/.exec(svg)?.[1] ?? maxHeight);
   const scale = Math.min(1, CONTENT_WIDTH / w, maxHeight / h);
-  SVGtoPDF(doc, svg, PAGE.margin, y, { width: w * scale, height: h * scale, assumePt: true, fontCallback: (_family, bold) => (bold ? 'Helvetica-Bold' : 'Helvetica') });
+  SVGtoPDF(doc, svg, PAGE.margin, y, { width: w * scale, height: h * scale, preserveAspectRatio: 'xMinYMin meet', assumePt: true, fontCallback: (_family, bold) => (bold ? 'Helvetica-Bold' : 'Helvetica') });
   return h * scale;
 }
 
@@ -63,7 +63,7 @@ function drawTable<T>(doc: Doc, columns: Column<T>[], rows: readonly T[]): void 
     const y = doc.y;
     doc.font('Helvetica-Bold').fontSize(8).fillColor(INK);
     for (const c of columns) {
-      doc.text(c.title, x, y, { width: c.width - 4, lineBreak: false, ellipsis: true });
+      doc.text(c.title, x, y, { width: c.width - 4, height: rowHeight - 3, ellipsis: true });
       x += c.width;
     }
     doc.y = y + rowHeight;
@@ -80,7 +80,7 @@ function drawTable<T>(doc: Doc, columns: Column<T>[], rows: readonly T[]): void 
     let x = PAGE.margin;
     const y = doc.y;
     for (const c of columns) {
-      doc.fillColor(c.colour?.(row) ?? INK).text(c.cell(row), x, y, { width: c.width - 4, lineBreak: false, ellipsis: true });
+      doc.fillColor(c.colour?.(row) ?? INK).text(c.cell(row), x, y, { width: c.width - 4, height: rowHeight - 3, ellipsis: true });
       x += c.width;
     }
     doc.y = y + rowHeight;
@@ -219,7 +219,7 @@ export async function renderReportPdf(
       { title: 'Purdue level', width: 80, cell: (z) => String(z.purdueLevel) },
       { title: 'Assets', width: 70, cell: (z) => String(z.assets) },
       { title: 'Incidents', width: 70, cell: (z) => String(z.incidents) },
-      { title: 'Segmentation violations', width: 95, cell: (z) => String(z.segmentationViolations) },
+      { title: 'Violations', width: 95, cell: (z) => String(z.segmentationViolations) },
     ],
     summary.zones,
   );

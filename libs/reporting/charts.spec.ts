@@ -1,0 +1,43 @@
+import { sampleSummary } from './__fixtures__/sample-summary';
+import { incidentsPerDayChart, renderChartSvg, responseTrendChart, slaComplianceChart, topTechniquesChart } from './charts';
+
+const valuesOf = (spec: object) => (spec as { data: { values: Record<string, unknown>[] } }).data.values;
+
+describe('report charts', () => {
+  const summary = sampleSummary();
+
+  it('stacks per-day severity counts that add up to the incidents opened', () => {
+    const values = valuesOf(incidentsPerDayChart(summary));
+    const total = values.reduce((n, v) => n + (v.incidents as number), 0);
+    expect(total).toBe(summary.incidents.total);
+    expect(new Set(values.map((v) => v.day)).size).toBe(summary.days.length);
+  });
+
+  it('plots SLA compliance only for severities with due times, and response times in minutes and hours', () => {
+    const sla = valuesOf(slaComplianceChart(summary));
+    expect(sla.map((v) => v.severity)).toEqual(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFO']);
+    expect(sla[0].compliance).toBe(summary.sla.bySeverity.CRITICAL.compliancePercent);
+    const trend = valuesOf(responseTrendChart(summary));
+    expect(trend[0].value).toBe(summary.days[0].meanTimeToAcknowledgeSeconds! / 60);
+    expect(trend[1].value).toBe(summary.days[0].meanTimeToResolveSeconds! / 3600);
+    expect(valuesOf(slaComplianceChart(sampleSummary({ empty: true })))).toEqual([]);
+  });
+
+  it('labels techniques with their ATT&CK names where known', () => {
+    expect(valuesOf(topTechniquesChart(summary)).map((v) => v.technique)).toEqual([
+      'T0855 Unauthorized Command Message',
+      'T0846 Remote System Discovery',
+      'T0836 Modify Parameter',
+      'T0843 Program Download',
+      'T1059',
+    ]);
+  });
+
+  it('renders headless SVG with one bar per technique', async () => {
+    const svg = await renderChartSvg(topTechniquesChart(summary));
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('T0846 Remote System Discovery');
+    const bars = svg.match(/<path[^>]*aria-roledescription="bar"/g) ?? [];
+    expect(bars).toHaveLength(5);
+  });
+});
