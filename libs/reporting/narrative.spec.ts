@@ -46,6 +46,13 @@ describe('executiveSummary', () => {
     expect(text).toContain(`Compliance was lowest for ${lowest[0].toLowerCase()} incidents`);
   });
 
+  it('writes large counts with thousands separators', () => {
+    const summary = sampleSummary();
+    summary.incidents.total = 12_345;
+    summary.incidents.bySeverity = { CRITICAL: 10_000, HIGH: 2_345, MEDIUM: 0, LOW: 0, INFO: 0 };
+    expect(executiveSummary(summary)[0]).toMatch(/^12,345 incidents were opened in this period \(10,000 critical and 2,345 high\)/);
+  });
+
   it('says plainly when nothing happened and leaves out figures that do not exist', () => {
     const sentences = executiveSummary(sampleSummary({ empty: true }));
     expect(sentences[0]).toBe('No incidents were opened in this period.');

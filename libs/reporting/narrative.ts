@@ -23,7 +23,7 @@ export function formatPercent(value: number | null): string {
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-GB')} ${n === 1 ? one : many}`;
 
 function listSeverities(counts: Record<Severity, number>): string {
-  const parts = SEVERITIES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s.toLowerCase()}`);
+  const parts = SEVERITIES.filter((s) => counts[s] > 0).map((s) => `${counts[s].toLocaleString('en-GB')} ${s.toLowerCase()}`);
   if (parts.length <= 1) return parts.join('');
   return `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
 }
@@ -41,7 +41,7 @@ export function executiveSummary(summary: TenantSummary): string[] {
     const busiest = summary.days.reduce((a, b) => (b.opened > a.opened ? b : a), summary.days[0]);
     out.push(
       `${plural(incidents.total, 'incident was', 'incidents were')} opened in this period (${listSeverities(incidents.bySeverity)})` +
-        (busiest && busiest.opened > 0 && summary.days.length > 1 ? `; the busiest day was ${busiest.day} with ${busiest.opened}.` : '.'),
+        (busiest && busiest.opened > 0 && summary.days.length > 1 ? `; the busiest day was ${busiest.day} with ${busiest.opened.toLocaleString('en-GB')}.` : '.'),
     );
     const open = incidents.total - incidents.byStatus.RESOLVED - incidents.byStatus.CLOSED - incidents.byStatus.FALSE_POSITIVE;
     if (open > 0) out.push(`${plural(open, 'incident is', 'incidents are')} still open.`);
@@ -74,6 +74,6 @@ export function executiveSummary(summary: TenantSummary): string[] {
   if (silent.length > 0) out.push(`${plural(silent.length, 'sensor was', 'sensors were')} silent at the end of the period: ${silent.map((s) => s.name).join(', ')}.`);
   const unpatched = summary.openVulnerabilities.reduce((n, v) => n + v.unpatched, 0);
   const criticalUnpatched = summary.openVulnerabilities.find((v) => v.criticality === 'CRITICAL')?.unpatched ?? 0;
-  if (unpatched > 0) out.push(`${plural(unpatched, 'known vulnerability remains', 'known vulnerabilities remain')} unpatched, ${criticalUnpatched} of them on critical assets.`);
+  if (unpatched > 0) out.push(`${plural(unpatched, 'known vulnerability remains', 'known vulnerabilities remain')} unpatched, ${criticalUnpatched.toLocaleString('en-GB')} of them on critical assets.`);
   return out;
 }
