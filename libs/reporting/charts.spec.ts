@@ -1,4 +1,5 @@
 import { sampleSummary } from './__fixtures__/sample-summary';
+import { periodDays } from './period';
 import { incidentsPerDayChart, renderChartSvg, responseTrendChart, slaComplianceChart, topTechniquesChart } from './charts';
 
 const valuesOf = (spec: object) => (spec as { data: { values: Record<string, unknown>[] } }).data.values;
@@ -31,6 +32,18 @@ describe('report charts', () => {
       'T0843 Program Download',
       'T1059',
     ]);
+  });
+
+  it('labels only first days of months on a long period (1 January included)', async () => {
+    const long = sampleSummary({ empty: true });
+    long.days = periodDays(new Date('2026-11-15T00:00:00Z'), new Date('2027-02-10T00:00:00Z'), 'UTC').map((day) => ({ ...long.days[0], day }));
+    const svg = await renderChartSvg(incidentsPerDayChart(long));
+    expect(svg).toContain('>2026-12-01<');
+    expect(svg).toContain('>2027-01-01<');
+    expect(svg).toContain('>2027-02-01<');
+    expect(svg).not.toContain('>2026-12-15<');
+    const short = await renderChartSvg(incidentsPerDayChart(sampleSummary()));
+    expect(short).toContain('>2026-11-15<');
   });
 
   it('renders headless SVG with one bar per technique', async () => {

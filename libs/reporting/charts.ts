@@ -38,7 +38,7 @@ export function incidentsPerDayChart(summary: TenantSummary): TopLevelSpec {
     data: { values },
     mark: 'bar',
     encoding: {
-      x: { field: 'day', type: 'ordinal', title: null, axis: { labelAngle: -60, labelExpr: summary.days.length > 31 ? "(indexof(datum.label, '-01') == 7) ? datum.label : ''" : 'datum.label' } },
+      x: { field: 'day', type: 'ordinal', title: null, axis: { labelAngle: -60, labelExpr: summary.days.length > 31 ? "substring(datum.label, 8, 10) == '01' ? datum.label : ''" : 'datum.label' } },
       y: { field: 'incidents', type: 'quantitative', aggregate: 'sum', title: 'Incidents', axis: { tickMinStep: 1 } },
       color: severityColour,
       order: { field: 'order', type: 'quantitative', sort: 'descending' },

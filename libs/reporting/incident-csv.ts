@@ -6,7 +6,7 @@ import type { ScopedTx } from '@watchfloor/tenancy';
 import { checkPeriod } from './period';
 import { ReportingError, ReportingErrorCode } from './reporting.errors';
 import type { IncidentReportRow, IncidentStatus, Severity } from './summary.types';
-import { COHORT_SQL } from './tenant-summary';
+import { checkScope, COHORT_SQL } from './tenant-summary';
 
 export const INCIDENT_CSV_COLUMNS = [
   'number',
@@ -100,8 +100,9 @@ export interface IncidentListInput {
   to: Date;
 }
 
-function checkListInput(input: IncidentListInput): void {
+function checkListInput(tx: ScopedTx, input: IncidentListInput): void {
   if (typeof input.tenantId !== 'string' || !UUID.test(input.tenantId)) throw new ReportingError(ReportingErrorCode.InvalidTenant, `not a tenant id: ${JSON.stringify(input.tenantId)}`);
+  checkScope(tx, input.tenantId);
   checkPeriod(input.from, input.to, 'UTC');
 }
 
@@ -111,7 +112,7 @@ function checkListInput(input: IncidentListInput): void {
  * the scoped transaction (a cursor lives as long as its transaction).
  */
 export async function* incidentReportRows(tx: ScopedTx, input: IncidentListInput, fetchRows = CSV_FETCH_ROWS): AsyncGenerator<IncidentReportRow[]> {
-  checkListInput(input);
+  checkListInput(tx, input);
   const chunk = Math.max(1, Math.min(100_000, Math.floor(fetchRows)));
   const cursor = `wf_incidents_${crypto.randomBytes(6).toString('hex')}`;
   await tx.query(`DECLARE ${cursor} NO SCROLL CURSOR FOR ${INCIDENT_ROWS_SQL} ORDER BY c.created_at, c.number`, [input.tenantId, input.from, input.to]);
@@ -129,7 +130,7 @@ export async function* incidentReportRows(tx: ScopedTx, input: IncidentListInput
 
 /** The N most severe incidents of the period (then most recent first), for the PDF table. */
 export async function topIncidentRows(tx: ScopedTx, input: IncidentListInput & { limit: number }): Promise<IncidentReportRow[]> {
-  checkListInput(input);
+  checkListInput(tx, input);
   const limit = Math.max(0, Math.min(1000, Math.floor(input.limit)));
   const rows = await tx.query(
     `${INCIDENT_ROWS_SQL}
@@ -147,6 +148,7 @@ export async function streamIncidentCsv(tx: ScopedTx, input: IncidentListInput, 
   const write = async (text: string) => {
     if (!writable.write(text)) await once(writable, 'drain');
   };
+  checkListInput(tx, input);
   let count = 0;
   await write(incidentCsvText([], true));
   for await (const chunk of incidentReportRows(tx, input, options.fetchRows)) {

@@ -291,6 +291,12 @@ describe('reporting: numbers agree between summary, CSV and JSON', () => {
     expect(json).toEqual({ reportFormatVersion: 1, ...summary });
   });
 
+  it('refuses a tenant outside the transaction scope instead of reporting nothing', async () => {
+    await expect(t.db.withScope(Scope.tenant(otherTenant), (tx) => tenantSummary(tx, { tenantId, from: FROM, to: TO, timezone: TZ }))).rejects.toThrow(/outside this transaction's scope/);
+    const sink = new Writable({ write(_c, _e, done) { done(); } });
+    await expect(t.db.withScope(Scope.tenant(otherTenant), (tx) => streamIncidentCsv(tx, { tenantId, from: FROM, to: TO }, sink))).rejects.toBeInstanceOf(ReportingError);
+  });
+
   it('rejects a bad period or zone with a clear error', async () => {
     await expect(t.db.withScope(Scope.tenant(tenantId), (tx) => tenantSummary(tx, { tenantId, from: TO, to: FROM, timezone: TZ }))).rejects.toThrow(/not after its start/);
     await expect(t.db.withScope(Scope.tenant(tenantId), (tx) => tenantSummary(tx, { tenantId, from: FROM, to: TO, timezone: 'Mars/Olympus' }))).rejects.toBeInstanceOf(ReportingError);

@@ -1,4 +1,4 @@
-import type { ScopedTx } from '@watchfloor/tenancy';
+import { scopeIncludes, type ScopedTx } from '@watchfloor/tenancy';
 import { ATTACK_ICS_TECHNIQUE_NAMES } from './attack-ics-technique-names';
 import { checkPeriod, periodDays } from './period';
 import { ReportingError, ReportingErrorCode } from './reporting.errors';
@@ -44,6 +44,11 @@ export const COHORT_SQL = `
   FROM incidents i
   WHERE i.tenant_id = $1 AND i.created_at >= $2 AND i.created_at < $3 AND i.merged_into_id IS NULL`;
 
+/** Outside its scope a transaction sees no rows (RLS), which would read as an empty report: refuse instead. */
+export function checkScope(tx: ScopedTx, tenantId: string): void {
+  if (!scopeIncludes(tx.scope, tenantId)) throw new ReportingError(ReportingErrorCode.InvalidTenant, `tenant ${tenantId} is outside this transaction's scope`);
+}
+
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string | Date).toISOString());
@@ -72,6 +77,7 @@ function durationStats(row: Record<string, unknown> | undefined, prefix: 'ack' |
 export async function tenantSummary(tx: ScopedTx, input: SummaryInput): Promise<TenantSummary> {
   const { tenantId } = input;
   if (typeof tenantId !== 'string' || !UUID.test(tenantId)) throw new ReportingError(ReportingErrorCode.InvalidTenant, `not a tenant id: ${JSON.stringify(tenantId)}`);
+  checkScope(tx, tenantId);
   const { from, to, timezone } = checkPeriod(input.from, input.to, input.timezone);
   const p = [tenantId, from, to];
 
