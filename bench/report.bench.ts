@@ -18,6 +18,8 @@ import { Scope, TenantDb, type ScopedTx } from '@watchfloor/tenancy';
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 100_000);
 const ALERTS = Number(process.env.BENCH_ALERTS ?? 200_000);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 2_000_000);
+/** Events of a second tenant interleaved in time, so the report reads a shared table as in production. */
+const OTHER_EVENTS = Number(process.env.BENCH_OTHER_TENANT_EVENTS ?? 0);
 const FROM = new Date('2026-10-31T23:00:00Z');
 const TO = new Date('2026-11-30T23:00:00Z');
 const TZ = 'Europe/Berlin';
@@ -30,6 +32,53 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
   const result = await work();
   console.log(`bench: ${label} in ${secs(Date.now() - started)} s`);
   return result;
+}
+
+interface EventSource {
+  tenantId: string;
+  sensorIds: string[];
+  batchId: string;
+}
+
+async function eventSource(db: TenantDb, tenantId: string): Promise<EventSource> {
+  return db.withScope(Scope.tenant(tenantId), async (tx) => {
+    const sensors = await tx.query<{ id: string }>(`SELECT id FROM sensors WHERE tenant_id = $1 ORDER BY name`, [tenantId]);
+    const batchId = crypto.randomUUID();
+    await tx.query(`INSERT INTO ingest_batches (tenant_id, id, sensor_id, format, accepted) VALUES ($1, $2, $3, 'bench', 0)`, [tenantId, batchId, sensors[0].id]);
+    return { tenantId, sensorIds: sensors.map((s) => s.id), batchId };
+  });
+}
+
+/**
+ * `own` events of the first source and `other` of the second, interleaved row by row in time
+ * order as concurrent ingest would write them, so the report's index scan meets foreign rows.
+ */
+async function seedEvents(db: TenantDb, own: EventSource, ownCount: number, other?: EventSource, otherCount = 0): Promise<void> {
+  await db.withScope(Scope.tenant(own.tenantId), async (tx) => {
+    for (let d = new Date(FROM.getTime() - 86_400_000); d <= TO; d = new Date(d.getTime() + 86_400_000)) {
+      await tx.query(`SELECT wf_ensure_event_partition($1::date)`, [d.toISOString().slice(0, 10)]);
+    }
+  });
+  const total = ownCount + otherCount;
+  // Row g belongs to the other tenant unless g is a multiple of `stride` (stride 1: all ours).
+  const stride = otherCount > 0 ? total / ownCount : 1;
+  const scope = other ? Scope.tenants([own.tenantId, other.tenantId]) : Scope.tenant(own.tenantId);
+  const chunk = 250_000;
+  for (let start = 0; start < total; start += chunk) {
+    const n = Math.min(chunk, total - start);
+    await db.withScope(scope, (tx) =>
+      tx.query(
+        `INSERT INTO events (tenant_id, id, ts, received_at, sensor_id, batch_id, source_format, source_product, source_log, event_class, severity, raw)
+         SELECT CASE WHEN mine THEN $1::uuid ELSE $9::uuid END, gen_random_uuid(), t, t,
+           CASE WHEN mine THEN ($5::uuid[])[1 + g % 4] ELSE ($10::uuid[])[1 + g % 4] END,
+           CASE WHEN mine THEN $4::uuid ELSE $11::uuid END, 'bench', 'bench', 'conn', 'flow', g % 5, '{}'
+         FROM generate_series($6::bigint, $6::bigint + $7 - 1) g,
+           LATERAL (SELECT $2::timestamptz + ($3::timestamptz - $2::timestamptz) * (g::float8 / $8) AS t,
+                           floor(g / $12::float8) <> floor((g - 1) / $12::float8) AS mine) tt`,
+        [own.tenantId, FROM, TO, own.batchId, own.sensorIds, start, n, total, other?.tenantId ?? own.tenantId, other?.sensorIds ?? own.sensorIds, other?.batchId ?? own.batchId, stride],
+      ),
+    );
+  }
 }
 
 async function seed(db: TenantDb, tenantId: string): Promise<void> {
@@ -111,30 +160,18 @@ async function seed(db: TenantDb, tenantId: string): Promise<void> {
       ),
     ),
   );
-  await timed(`seeded ${EVENTS.toLocaleString('en-GB')} events`, async () => {
-    const sensors = await db.withScope(scope, (tx) => tx.query<{ id: string }>(`SELECT id FROM sensors WHERE tenant_id = $1 ORDER BY name`, [tenantId]));
-    const batch = crypto.randomUUID();
-    await db.withScope(scope, async (tx) => {
-      await tx.query(`INSERT INTO ingest_batches (tenant_id, id, sensor_id, format, accepted) VALUES ($1, $2, $3, 'bench', 0)`, [tenantId, batch, sensors[0].id]);
-      for (let d = new Date(FROM.getTime() - 86_400_000); d <= TO; d = new Date(d.getTime() + 86_400_000)) {
-        await tx.query(`SELECT wf_ensure_event_partition($1::date)`, [d.toISOString().slice(0, 10)]);
-      }
+  let other: EventSource | undefined;
+  if (OTHER_EVENTS > 0) {
+    const otherId = crypto.randomUUID();
+    await db.withScope(Scope.all('bench: create a second tenant'), async (tx) => {
+      await tx.query(`INSERT INTO tenants (id, name, slug) VALUES ($1, 'Other', $2)`, [otherId, `other-${otherId.slice(0, 8)}`]);
+      await tx.query(`INSERT INTO sensors (tenant_id, name, kind) SELECT $1, 'other-' || g, 'ZEEK' FROM generate_series(1, 4) g`, [otherId]);
     });
-    const chunk = 250_000;
-    const sensorIds = sensors.map((s) => s.id);
-    for (let start = 0; start < EVENTS; start += chunk) {
-      const n = Math.min(chunk, EVENTS - start);
-      await db.withScope(scope, (tx) =>
-        tx.query(
-          `INSERT INTO events (tenant_id, id, ts, received_at, sensor_id, batch_id, source_format, source_product, source_log, event_class, severity, raw)
-           SELECT $1, gen_random_uuid(), t, t, ($6::uuid[])[1 + g % 4], $5, 'bench', 'bench', 'conn', 'flow', g % 5, '{}'
-           FROM generate_series($7::bigint, $7::bigint + $4 - 1) g,
-             LATERAL (SELECT $2::timestamptz + ($3::timestamptz - $2::timestamptz) * (g::float8 / $8) AS t) tt`,
-          [tenantId, FROM, TO, n, batch, sensorIds, start, EVENTS],
-        ),
-      );
-    }
-  });
+    other = await eventSource(db, otherId);
+  }
+  await timed(`seeded ${EVENTS.toLocaleString('en-GB')} events${other ? ` interleaved with ${OTHER_EVENTS.toLocaleString('en-GB')} of another tenant` : ''}`, async () =>
+    seedEvents(db, await eventSource(db, tenantId), EVENTS, other, OTHER_EVENTS),
+  );
 }
 
 async function main(): Promise<void> {
