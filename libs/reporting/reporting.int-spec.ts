@@ -291,6 +291,24 @@ describe('reporting: numbers agree between summary, CSV and JSON', () => {
     expect(json).toEqual({ reportFormatVersion: 1, ...summary });
   });
 
+  it('reports an empty period with zeros and nulls, every day listed', async () => {
+    const empty = await t.db.withScope(Scope.tenant(tenantId), (tx) =>
+      tenantSummary(tx, { tenantId, from: new Date('2025-02-01T05:00:00Z'), to: new Date('2025-02-04T05:00:00Z'), timezone: TZ }),
+    );
+    expect(empty.incidents.total).toBe(0);
+    expect(empty.timeToAcknowledge).toMatchObject({ count: 0, meanSeconds: null, medianSeconds: null });
+    expect(empty.sla).toMatchObject({ withDueTime: 0, compliancePercent: null, acknowledgeBreaches: 0 });
+    expect(empty.falsePositives.ratePercent).toBeNull();
+    expect(empty.days.map((d) => [d.day, d.opened, d.resolved, d.meanTimeToAcknowledgeSeconds])).toEqual([
+      ['2025-02-01', 0, 0, null],
+      ['2025-02-02', 0, 0, null],
+      ['2025-02-03', 0, 0, null],
+    ]);
+    expect(empty.topRules).toEqual([]);
+    expect(empty.techniques).toEqual([]);
+    expect(empty.ot.segmentationViolations).toBe(0);
+  });
+
   it('refuses a tenant outside the transaction scope instead of reporting nothing', async () => {
     await expect(t.db.withScope(Scope.tenant(otherTenant), (tx) => tenantSummary(tx, { tenantId, from: FROM, to: TO, timezone: TZ }))).rejects.toThrow(/outside this transaction's scope/);
     const sink = new Writable({ write(_c, _e, done) { done(); } });
