@@ -1,6 +1,6 @@
 import { sampleSummary } from './__fixtures__/sample-summary';
 import { periodDays } from './period';
-import { incidentsPerDayChart, renderChartSvg, responseTrendChart, slaComplianceChart, topTechniquesChart } from './charts';
+import { incidentsPerDayChart, renderChartSvg, responseTrendChart, responseTrendPoints, slaComplianceChart, topTechniquesChart } from './charts';
 
 const valuesOf = (spec: object) => (spec as { data: { values: Record<string, unknown>[] } }).data.values;
 
@@ -22,6 +22,25 @@ describe('report charts', () => {
     expect(trend[0].value).toBe(summary.days[0].meanTimeToAcknowledgeSeconds! / 60);
     expect(trend[1].value).toBe(summary.days[0].meanTimeToResolveSeconds! / 3600);
     expect(valuesOf(slaComplianceChart(sampleSummary({ empty: true })))).toEqual([]);
+  });
+
+  it('plots weeks for long periods, each week the mean over all its incidents (not the mean of daily means)', () => {
+    const long = sampleSummary({ empty: true });
+    // Monday 2 Nov 2026 onwards, 70 days; in week 1 one day has 1 incident at 100 s, another 3 at 500 s.
+    long.days = periodDays(new Date('2026-11-02T00:00:00Z'), new Date('2027-01-11T00:00:00Z'), 'UTC').map((day) => ({
+      ...long.days[0],
+      day,
+      meanTimeToAcknowledgeSeconds: null,
+      timeToAcknowledgeCount: 0,
+    }));
+    long.days[0] = { ...long.days[0], meanTimeToAcknowledgeSeconds: 100, timeToAcknowledgeCount: 1 };
+    long.days[3] = { ...long.days[3], meanTimeToAcknowledgeSeconds: 500, timeToAcknowledgeCount: 3 };
+    const trend = responseTrendPoints(long);
+    expect(trend.unit).toBe('week');
+    expect(trend.points).toHaveLength(10);
+    expect(trend.points[0]).toEqual({ day: '2026-11-02', tta: 400, ttr: null });
+    expect(trend.points[1]).toEqual({ day: '2026-11-09', tta: null, ttr: null });
+    expect(responseTrendPoints(summary).unit).toBe('day');
   });
 
   it('labels techniques with their ATT&CK names where known', () => {

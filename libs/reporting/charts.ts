@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
@@ -47,11 +48,43 @@ export function incidentsPerDayChart(summary: TenantSummary): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-/** Mean time to acknowledge (minutes) and to resolve (hours) of the incidents opened each day. */
+/** Periods longer than this are plotted per week rather than per day. */
+export const TREND_DAILY_MAX_DAYS = 62;
+
+interface TrendPoint {
+  day: string;
+  tta: number | null;
+  ttr: number | null;
+}
+
+/**
+ * Mean response times per day opened, or per week (starting Monday) for long periods: a week's
+ * mean weights each day's mean by the number of incidents it is over, so it is the true mean.
+ */
+export function responseTrendPoints(summary: TenantSummary): { unit: 'day' | 'week'; points: TrendPoint[] } {
+  if (summary.days.length <= TREND_DAILY_MAX_DAYS) {
+    return { unit: 'day', points: summary.days.map((d) => ({ day: d.day, tta: d.meanTimeToAcknowledgeSeconds, ttr: d.meanTimeToResolveSeconds })) };
+  }
+  const weeks = new Map<string, { ttaSum: number; ttaN: number; ttrSum: number; ttrN: number }>();
+  for (const d of summary.days) {
+    const week = DateTime.fromISO(d.day, { zone: 'UTC' }).startOf('week').toISODate()!;
+    const w = weeks.get(week) ?? { ttaSum: 0, ttaN: 0, ttrSum: 0, ttrN: 0 };
+    if (d.meanTimeToAcknowledgeSeconds !== null) (w.ttaSum += d.meanTimeToAcknowledgeSeconds * d.timeToAcknowledgeCount), (w.ttaN += d.timeToAcknowledgeCount);
+    if (d.meanTimeToResolveSeconds !== null) (w.ttrSum += d.meanTimeToResolveSeconds * d.timeToResolveCount), (w.ttrN += d.timeToResolveCount);
+    weeks.set(week, w);
+  }
+  return {
+    unit: 'week',
+    points: [...weeks].map(([day, w]) => ({ day, tta: w.ttaN ? w.ttaSum / w.ttaN : null, ttr: w.ttrN ? w.ttrSum / w.ttrN : null })),
+  };
+}
+
+/** Mean time to acknowledge (minutes) and to resolve (hours) of the incidents opened each day (or week). */
 export function responseTrendChart(summary: TenantSummary): TopLevelSpec {
-  const values = summary.days.flatMap((d) => [
-    { day: d.day, figure: 'Time to acknowledge (min)', value: d.meanTimeToAcknowledgeSeconds === null ? null : d.meanTimeToAcknowledgeSeconds / 60 },
-    { day: d.day, figure: 'Time to resolve (h)', value: d.meanTimeToResolveSeconds === null ? null : d.meanTimeToResolveSeconds / 3600 },
+  const { unit, points } = responseTrendPoints(summary);
+  const values = points.flatMap((p) => [
+    { day: p.day, figure: 'Time to acknowledge (min)', value: p.tta === null ? null : p.tta / 60 },
+    { day: p.day, figure: 'Time to resolve (h)', value: p.ttr === null ? null : p.ttr / 3600 },
   ]);
   const line = (figure: string, colour: string) => ({
     title: figure,
@@ -65,7 +98,7 @@ export function responseTrendChart(summary: TenantSummary): TopLevelSpec {
     },
   });
   return {
-    title: 'Response times by day opened (mean)',
+    title: `Response times by ${unit} opened (mean)`,
     data: { values },
     vconcat: [line('Time to acknowledge (min)', '#4c8cbf'), line('Time to resolve (h)', '#d9480f')],
     config: CONFIG,

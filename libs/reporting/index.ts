@@ -6,6 +6,6 @@ export { streamIncidentCsv, incidentReportRows, topIncidentRows, incidentCsvCell
 export { renderReportJson, REPORT_JSON_VERSION } from './report-json';
 export { renderReportPdf, DEFAULT_TABLE_ROWS, type ReportPdfOptions } from './report-pdf';
 export { executiveSummary, formatDuration, formatPercent } from './narrative';
-export { incidentsPerDayChart, responseTrendChart, slaComplianceChart, topTechniquesChart, renderChartSvg } from './charts';
+export { incidentsPerDayChart, responseTrendChart, responseTrendPoints, TREND_DAILY_MAX_DAYS, slaComplianceChart, topTechniquesChart, renderChartSvg } from './charts';
 export { generateReport, type GenerateReportOptions, type GenerateReportResult } from './generate-report';
 export { ATTACK_ICS_TECHNIQUE_NAMES } from './attack-ics-technique-names';

@@ -195,9 +195,9 @@ describe('reporting: numbers agree between summary, CSV and JSON', () => {
     expect(summary.falsePositives).toEqual({ falsePositive: 1, concluded: 4, ratePercent: 25 });
     expect(summary.days.map((d) => d.day)).toEqual(['2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05', '2026-11-06', '2026-11-07', '2026-11-08']);
     // 04:30 UTC on 3 Nov is 23:30 on 2 Nov in New York.
-    expect(summary.days[0]).toMatchObject({ opened: 1, openedBySeverity: { HIGH: 1 }, meanTimeToAcknowledgeSeconds: 600, meanTimeToResolveSeconds: 6000 });
+    expect(summary.days[0]).toMatchObject({ opened: 1, openedBySeverity: { HIGH: 1 }, meanTimeToAcknowledgeSeconds: 600, meanTimeToResolveSeconds: 6000, timeToAcknowledgeCount: 1, timeToResolveCount: 1 });
     expect(summary.days[1].opened).toBe(0);
-    expect(summary.days[3]).toMatchObject({ opened: 2, openedBySeverity: { CRITICAL: 2 }, meanTimeToAcknowledgeSeconds: 180 });
+    expect(summary.days[3]).toMatchObject({ opened: 2, openedBySeverity: { CRITICAL: 2 }, meanTimeToAcknowledgeSeconds: 180, timeToAcknowledgeCount: 2, timeToResolveCount: 1 });
     // Resolved per day goes by resolution time, so the incident opened just before the period and
     // resolved 10 s into it counts on 2 Nov; the first incident resolved 06:30 UTC = 01:30 local on 3 Nov.
     expect(summary.days.map((d) => d.resolved)).toEqual([1, 1, 1, 1, 0, 1, 0]);

@@ -34,6 +34,9 @@ export interface DayFigures {
   /** Means over the incidents opened that day (null when none has the figure). */
   meanTimeToAcknowledgeSeconds: number | null;
   meanTimeToResolveSeconds: number | null;
+  /** How many of the incidents opened that day the means are over (to weight them into weeks). */
+  timeToAcknowledgeCount: number;
+  timeToResolveCount: number;
 }
 
 export interface RuleCount {

@@ -104,7 +104,8 @@ export async function tenantSummary(tx: ScopedTx, input: SummaryInput): Promise<
   // Opened per day and severity (with the day's mean timings), and resolved per day, in the tenant zone.
   const openedRows = await tx.query(
     `WITH cohort AS (${COHORT_SQL})
-     SELECT day, severity, grouping(severity) AS all_sev, count(*) AS n, round(avg(tta), 3) AS tta, round(avg(ttr), 3) AS ttr
+     SELECT day, severity, grouping(severity) AS all_sev, count(*) AS n, round(avg(tta), 3) AS tta, round(avg(ttr), 3) AS ttr,
+       count(tta) AS tta_n, count(ttr) AS ttr_n
      FROM (SELECT to_char(created_at AT TIME ZONE $4, 'YYYY-MM-DD') AS day, severity, tta, ttr FROM cohort) c
      GROUP BY GROUPING SETS ((day, severity), (day))`,
     [...p, timezone],
@@ -123,6 +124,8 @@ export async function tenantSummary(tx: ScopedTx, input: SummaryInput): Promise<
       resolved: num(resolvedRows.find((r) => r.day === day)?.n),
       meanTimeToAcknowledgeSeconds: numOrNull(all?.tta),
       meanTimeToResolveSeconds: numOrNull(all?.ttr),
+      timeToAcknowledgeCount: num(all?.tta_n),
+      timeToResolveCount: num(all?.ttr_n),
     };
   });
 

@@ -30,6 +30,8 @@ export function sampleSummary(options: { empty?: boolean } = {}): TenantSummary 
       resolved: options.empty ? 0 : Math.floor(opened * (0.6 + rnd() * 0.4)),
       meanTimeToAcknowledgeSeconds: opened ? 300 + Math.round(rnd() * 1500) : null,
       meanTimeToResolveSeconds: opened ? 3600 + Math.round(rnd() * 20000) : null,
+      timeToAcknowledgeCount: Math.floor(opened * 0.9),
+      timeToResolveCount: Math.floor(opened * 0.7),
     };
   });
   const bySeverity = zeroSeverities();
