@@ -98,4 +98,11 @@ export class Incident {
 
   @Column({ name: 'resolve_breached_at', type: 'timestamptz', nullable: true })
   resolveBreachedAt: Date | null;
+
+  /** Business-time-aware figures stored by the SLA code (migrations/1764300000000-IncidentResponseTimes.ts). */
+  @Column({ name: 'time_to_acknowledge_seconds', type: 'integer', nullable: true })
+  timeToAcknowledgeSeconds: number | null;
+
+  @Column({ name: 'time_to_resolve_seconds', type: 'integer', nullable: true })
+  timeToResolveSeconds: number | null;
 }
