@@ -117,7 +117,7 @@ export function createCorrelationEngine(options: CorrelationEngineOptions): Corr
   const maxChainDepth = Math.floor(nonNegative(options.maxChainDepth, 8, 'options.maxChainDepth'));
   const sweepBatchSize = Math.max(1, Math.floor(nonNegative(options.sweepBatchSize, 10_000, 'options.sweepBatchSize')));
 
-  redis.defineCommand(STEP_COMMAND, { numberOfKeys: 4, lua: CORRELATION_STEP_LUA });
+  redis.defineCommand(STEP_COMMAND, { numberOfKeys: 5, lua: CORRELATION_STEP_LUA });
   const client = redis as unknown as RedisWithStep & (Redis | Cluster);
 
   // One hash tag per (tenant, correlation version): all of its keys share a cluster slot.
@@ -125,7 +125,7 @@ export function createCorrelationEngine(options: CorrelationEngineOptions): Corr
     `${prefix}corr:{${encodeURIComponent(tenantId)}:${encodeURIComponent(c.id)}:${c.stateVersion}}`;
   const keysOf = (tenantId: string, c: CompiledCorrelation, groupHash: string): string[] => {
     const tag = tagOf(tenantId, c);
-    return [`${tag}:g:${groupHash}:m`, `${tag}:g:${groupHash}:ev`, `${tag}:g:${groupHash}:val`, `${tag}:pending`];
+    return [`${tag}:g:${groupHash}:m`, `${tag}:g:${groupHash}:ev`, `${tag}:g:${groupHash}:val`, `${tag}:pending`, `${tag}:g:${groupHash}:agg`];
   };
   const ttlMs = (c: CompiledCorrelation) => 2 * (c.timespanMs + toleranceMs) + marginMs;
   const MEASURE_CODES: Record<CompiledCorrelation['type'], string> = {
