@@ -393,6 +393,14 @@ describe('rendered chart with options', () => {
     expect(named(r, 'Deployment', 'w-watchfloor-worker-delivery').spec.replicas).toBe(2);
   });
 
+  it('renders neither HPA nor replicas for a group whose replicas KEDA manages', () => {
+    const workers = defaultValues.workers.map((g: any) => (g.name === 'detect' ? { ...g, autoscaling: { externallyManaged: true } } : g));
+    const r = render({ workers });
+    expect(named(r, 'Deployment', 'w-watchfloor-worker-detect').spec.replicas).toBeUndefined();
+    expect(byKind(r, 'HorizontalPodAutoscaler')).toHaveLength(0);
+    expect(named(r, 'Deployment', 'w-watchfloor-worker-general').spec.replicas).toBe(1);
+  });
+
   it('routes only the public paths through the Ingress', () => {
     const r = render({ ingress: { enabled: true, className: 'nginx', api: { host: 'soc.example.com' }, ingest: { host: 'ingest.example.com' }, tls: [{ secretName: 'wf-tls', hosts: ['soc.example.com', 'ingest.example.com'] }] } });
     const ingress = byKind(r, 'Ingress')[0];
@@ -454,6 +462,7 @@ describe('impossible combinations fail the render with a message naming the valu
     ['an unknown queue (template)', () => render({ workers: [group('x', ['detection']), ...allQueues] }, { skipSchema: true }), 'names unknown queue "detection"'],
     ['a queue no group consumes', () => render({ workers: [group('detect', ['detect']), group('rest', ['incidents', 'sla', 'deliver', 'maintenance'])] }), 'queue "reports" is consumed by no worker group'],
     ['two groups with one name', () => render({ workers: [group('a', ['detect']), group('a', [...QUEUE_NAMES])] }), 'the group name "a" is used twice'],
+    ['two autoscalers for one group', () => render({ workers: [{ name: 'all', queues: [...QUEUE_NAMES], autoscaling: { enabled: true, externallyManaged: true } }] }), 'workers[0] (all): autoscaling.enabled and autoscaling.externallyManaged are both true'],
     ['autoscaling with min above max', () => render({ ingest: { autoscaling: { enabled: true, minReplicas: 5, maxReplicas: 3 } } }), 'ingest.autoscaling.minReplicas is above'],
     ['a grace period shorter than the shutdown', () => render({ terminationGracePeriodSeconds: 20 }), 'terminationGracePeriodSeconds (20 s) must exceed'],
     ['an Ingress without hosts', () => render({ ingress: { enabled: true } }), 'ingress.enabled is true but neither'],

@@ -160,6 +160,9 @@ configmap.yaml, which every install contains.
 {{- $_ := set $consumed $q true -}}
 {{- end -}}
 {{- $w := include "watchfloor.workerGroup" (dict "root" $ "group" $group) | fromYaml -}}
+{{- if and $w.autoscaling.enabled $w.autoscaling.externallyManaged -}}
+{{- fail (printf "workers[%d] (%s): autoscaling.enabled and autoscaling.externallyManaged are both true: two controllers would set the replicas" $i $group.name) -}}
+{{- end -}}
 {{- if and $w.autoscaling.enabled (gt (int $w.autoscaling.minReplicas) (int $w.autoscaling.maxReplicas)) -}}
 {{- fail (printf "workers[%d] (%s): autoscaling.minReplicas is above autoscaling.maxReplicas" $i $group.name) -}}
 {{- end -}}
@@ -171,6 +174,9 @@ configmap.yaml, which every install contains.
 {{- end -}}
 {{- range $component := list "api" "ingest" -}}
 {{- $spec := index $.Values $component -}}
+{{- if and $spec.enabled $spec.autoscaling.enabled $spec.autoscaling.externallyManaged -}}
+{{- fail (printf "%s: autoscaling.enabled and autoscaling.externallyManaged are both true: two controllers would set the replicas" $component) -}}
+{{- end -}}
 {{- if and $spec.enabled $spec.autoscaling.enabled (gt (int $spec.autoscaling.minReplicas) (int $spec.autoscaling.maxReplicas)) -}}
 {{- fail (printf "%s.autoscaling.minReplicas is above %s.autoscaling.maxReplicas" $component $component) -}}
 {{- end -}}
@@ -202,7 +208,7 @@ metadata:
   labels:
     {{- include "watchfloor.labels" . | nindent 4 }}
 spec:
-  {{- if not $spec.autoscaling.enabled }}
+  {{- if not (or $spec.autoscaling.enabled $spec.autoscaling.externallyManaged) }}
   replicas: {{ $spec.replicas }}
   {{- end }}
   revisionHistoryLimit: 5
