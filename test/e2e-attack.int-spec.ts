@@ -43,7 +43,7 @@ describe('end to end: OT attack → alerts → one incident', () => {
       emit: async (_tenant, changes) => void emitted.push(...changes),
     });
     const start = new Date(Date.now() - 10 * 60_000);
-    const { batchId } = await insertZeekBatch(t.owner, plant, [...attackRecords(start), ...allowedRecords(start)]);
+    const { batchId } = await insertZeekBatch(t.db, plant, [...attackRecords(start), ...allowedRecords(start)]);
 
     const result = await detector.detectBatch({ tenantId: plant.tenantId, batchId, now: new Date() });
     expect(result.status).toBe('done');

@@ -2,6 +2,7 @@
 // it: Sigma sees {raw, normalized (snake_case)}, OT detections see the camelCase event view.
 import type { SigmaEvent } from '@watchfloor/detection/sigma';
 import type { OtEventView, OtOperation } from '@watchfloor/detection/ot';
+import { loadBatchEvents } from '@watchfloor/ingest';
 import type { ScopedTx } from '@watchfloor/tenancy';
 
 export const EVENT_SEVERITIES = ['INFO', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
@@ -53,16 +54,50 @@ export async function loadBatch(tx: ScopedTx, tenantId: string, batchId: string)
   return row ?? null;
 }
 
-/** The batch's events in time order. min/max ts (from the batch row) let Postgres prune day partitions. */
+/**
+ * The batch's events in time order, read with libs/ingest's loadBatchEvents (pages by id; the
+ * batch's min/max ts let Postgres prune day partitions).
+ */
 export async function loadBatchEventRows(tx: ScopedTx, tenantId: string, batch: BatchRow): Promise<BatchEventRow[]> {
-  const range = batch.min_ts && batch.max_ts ? 'AND ts BETWEEN $3 AND $4' : '';
-  return tx.query<BatchEventRow>(
-    `SELECT id, ts, sensor_id, source_format, source_product, source_log, event_class, category, severity,
-            host(src_ip) AS src_ip, src_port, host(dst_ip) AS dst_ip, dst_port, transport, app_protocol, community_id,
-            signature, signature_id, attack_ids, ot_protocol, ot_function, ot_function_code, ot_unit_id, ot_operation, message, raw
-       FROM events WHERE tenant_id = $1 AND batch_id = $2 ${range} ORDER BY ts, id`,
-    range ? [tenantId, batch.id, batch.min_ts, batch.max_ts] : [tenantId, batch.id],
-  );
+  const out: BatchEventRow[] = [];
+  const PAGE = 20000;
+  let afterId: string | undefined;
+  for (;;) {
+    const page = await loadBatchEvents(tx, tenantId, batch.id, { afterId, limit: PAGE });
+    for (const e of page) {
+      out.push({
+        id: e.id,
+        ts: e.ts,
+        sensor_id: e.sensorId,
+        source_format: e.sourceFormat,
+        source_product: e.sourceProduct,
+        source_log: e.sourceLog,
+        event_class: e.eventClass,
+        category: e.category,
+        severity: EVENT_SEVERITIES.indexOf(e.severity),
+        src_ip: e.srcIp,
+        src_port: e.srcPort,
+        dst_ip: e.dstIp,
+        dst_port: e.dstPort,
+        transport: e.transport,
+        app_protocol: e.appProtocol,
+        community_id: e.communityId,
+        signature: e.signature,
+        signature_id: e.signatureId,
+        attack_ids: e.attackIds,
+        ot_protocol: e.otProtocol,
+        ot_function: e.otFunction,
+        ot_function_code: e.otFunctionCode,
+        ot_unit_id: e.otUnitId,
+        ot_operation: e.otOperation,
+        message: e.message,
+        raw: e.raw,
+      });
+    }
+    if (page.length < PAGE) break;
+    afterId = page[page.length - 1].id;
+  }
+  return out.sort((a, b) => a.ts.getTime() - b.ts.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 export function toBatchEvent(row: BatchEventRow): BatchEvent {

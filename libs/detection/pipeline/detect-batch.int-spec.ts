@@ -44,7 +44,7 @@ describe('detect job (Postgres + Redis)', () => {
 
   it('changes nothing when the same batch runs again', async () => {
     const plant = await seedPlant(t.owner);
-    const { batchId } = await insertZeekBatch(t.owner, plant, attackRecords(new Date(Date.now() - 600_000)));
+    const { batchId } = await insertZeekBatch(t.db, plant, attackRecords(new Date(Date.now() - 600_000)));
     const w = worker();
     const first = await w.detectBatch({ tenantId: plant.tenantId, batchId, now: new Date() });
     const before = await snapshot(plant);
@@ -61,15 +61,14 @@ describe('detect job (Postgres + Redis)', () => {
     const single = await seedPlant(t.owner);
     const twin = await seedPlant(t.owner);
     const start = new Date(Date.now() - 600_000);
-    const a = await insertZeekBatch(t.owner, single, attackRecords(start));
+    const a = await insertZeekBatch(t.db, single, attackRecords(start));
     await worker().detectBatch({ tenantId: single.tenantId, batchId: a.batchId, now: new Date() });
 
-    const b = await insertZeekBatch(t.owner, twin, attackRecords(start));
+    const b = await insertZeekBatch(t.db, twin, attackRecords(start));
     const results = await Promise.all([worker(), worker()].map((w) => w.detectBatch({ tenantId: twin.tenantId, batchId: b.batchId, now: new Date() })));
     expect(results.reduce((n, x) => n + x.alertsInserted, 0)).toBe((await snapshot(single)).alerts.length);
-    // The scan window is decided once in Redis; the worker that lost the race still sees the alert
-    // through the per-batch stash, and the dedup key keeps one row.
-    expect(results.every((x) => x.correlationAlerts <= 1)).toBe(true);
+    // The per-batch lock makes the second worker wait and find the batch DONE.
+    expect(results.map((x) => x.status).sort()).toEqual(['already_done', 'done']);
 
     const one = await snapshot(single);
     const two = await snapshot(twin);
@@ -88,7 +87,7 @@ describe('detect job (Postgres + Redis)', () => {
     const plant = await seedPlant(t.owner);
     const start = new Date(Date.now() - 600_000);
     // first: a segmentation violation to an unknown control host (HIGH, no asset) from the corporate host
-    const first = await insertZeekBatch(t.owner, plant, [zeekModbus(start, '10.10.7.23', '10.30.0.99', 'READ_COILS')]);
+    const first = await insertZeekBatch(t.db, plant, [zeekModbus(start, '10.10.7.23', '10.30.0.99', 'READ_COILS')]);
     const w = worker();
     await w.detectBatch({ tenantId: plant.tenantId, batchId: first.batchId, now: new Date() });
     let incidents = await t.owner.query(`SELECT id, severity, version FROM incidents WHERE tenant_id = $1`, [plant.tenantId]);
@@ -96,7 +95,7 @@ describe('detect job (Postgres + Redis)', () => {
     expect(incidents[0].severity).toBe('HIGH');
     emitted.length = 0;
     // then: a write to the pump PLC from the same host, linked by source address
-    const second = await insertZeekBatch(t.owner, plant, [zeekModbus(new Date(start.getTime() + 60_000), '10.10.7.23', '10.30.0.11', 'WRITE_SINGLE_REGISTER')]);
+    const second = await insertZeekBatch(t.db, plant, [zeekModbus(new Date(start.getTime() + 60_000), '10.10.7.23', '10.30.0.11', 'WRITE_SINGLE_REGISTER')]);
     await w.detectBatch({ tenantId: plant.tenantId, batchId: second.batchId, now: new Date() });
     incidents = await t.owner.query(`SELECT id, severity, version, alert_count FROM incidents WHERE tenant_id = $1`, [plant.tenantId]);
     expect(incidents).toHaveLength(1);
@@ -115,7 +114,7 @@ describe('detect job (Postgres + Redis)', () => {
       [plant.tenantId, REGISTER_WRITE_RULE],
     );
     await t.owner.query(`INSERT INTO suppressions (tenant_id, match, reason, expires_at) VALUES ($1, '{"srcIp": "10.10.7.23"}', 'expired', now() - interval '1 hour')`, [plant.tenantId]);
-    const { batchId } = await insertZeekBatch(t.owner, plant, [zeekModbus(new Date(Date.now() - 60_000), '10.10.7.23', '10.30.0.11', 'WRITE_MULTIPLE_REGISTERS')]);
+    const { batchId } = await insertZeekBatch(t.db, plant, [zeekModbus(new Date(Date.now() - 60_000), '10.10.7.23', '10.30.0.11', 'WRITE_MULTIPLE_REGISTERS')]);
     const result = await worker().detectBatch({ tenantId: plant.tenantId, batchId, now: new Date() });
     expect(result.suppressed).toBe(1);
     const alerts = await t.owner.query(`SELECT rule_ref, disposition, suppression_id, incident_id FROM alerts WHERE tenant_id = $1 ORDER BY rule_ref`, [plant.tenantId]);
@@ -134,7 +133,7 @@ describe('detect job (Postgres + Redis)', () => {
       `INSERT INTO maintenance_windows (tenant_id, zone_ids, starts_at, ends_at, change_ticket) VALUES ($1, ARRAY[$2]::uuid[], $3, $4, 'CHG-4711')`,
       [plant.tenantId, plant.zones.control, new Date(ts.getTime() - 3600_000), new Date(ts.getTime() + 3600_000)],
     );
-    const { batchId } = await insertZeekBatch(t.owner, plant, [zeekModbus(ts, '10.10.7.23', '10.30.0.11', 'WRITE_MULTIPLE_REGISTERS')]);
+    const { batchId } = await insertZeekBatch(t.db, plant, [zeekModbus(ts, '10.10.7.23', '10.30.0.11', 'WRITE_MULTIPLE_REGISTERS')]);
     const result = await worker().detectBatch({ tenantId: plant.tenantId, batchId, now: new Date() });
     expect(result.maintenance).toBe(2);
     const alerts = await t.owner.query(`SELECT rule_ref, disposition, severity, maintenance_window_id IS NOT NULL AS in_window, incident_id IS NOT NULL AS grouped, details->>'changeTicket' AS ticket FROM alerts WHERE tenant_id = $1 ORDER BY rule_ref`, [plant.tenantId]);
@@ -150,12 +149,12 @@ describe('detect job (Postgres + Redis)', () => {
     const [{ id: seg }] = await t.owner.query(`SELECT id FROM detection_rules WHERE sigma_id = $1`, [builtinSigmaId('segmentation_violation')]);
     const [{ id: write }] = await t.owner.query(`SELECT id FROM detection_rules WHERE sigma_id = $1`, [REGISTER_WRITE_RULE]);
     const w = worker();
-    const { batchId } = await insertZeekBatch(t.owner, plant, [zeekModbus(new Date(Date.now() - 60_000), '10.10.7.23', '10.30.0.11', 'WRITE_MULTIPLE_REGISTERS')]);
+    const { batchId } = await insertZeekBatch(t.db, plant, [zeekModbus(new Date(Date.now() - 60_000), '10.10.7.23', '10.30.0.11', 'WRITE_MULTIPLE_REGISTERS')]);
     await w.detectBatch({ tenantId: plant.tenantId, batchId, now: new Date() }); // warm the caches first
     expect((await setRuleEnabled(t.db, versions, { ruleId: seg, tenantId: plant.tenantId, enabled: false })).ok).toBe(true);
     await t.owner.query(`INSERT INTO tenant_rule_settings (tenant_id, rule_id, enabled, severity_override) VALUES ($1, $2, true, 'CRITICAL')`, [plant.tenantId, write]);
     await versions.bump(plant.tenantId);
-    const second = await insertZeekBatch(t.owner, plant, [zeekModbus(new Date(Date.now() - 30_000), '10.10.7.24', '10.30.0.11', 'WRITE_MULTIPLE_REGISTERS')]);
+    const second = await insertZeekBatch(t.db, plant, [zeekModbus(new Date(Date.now() - 30_000), '10.10.7.24', '10.30.0.11', 'WRITE_MULTIPLE_REGISTERS')]);
     await w.detectBatch({ tenantId: plant.tenantId, batchId: second.batchId, now: new Date() });
     const alerts = await t.owner.query(`SELECT rule_ref, severity FROM alerts WHERE tenant_id = $1 AND src_ip = '10.10.7.24' ORDER BY rule_ref`, [plant.tenantId]);
     expect(alerts).toEqual([

@@ -24,6 +24,7 @@ import {
 } from '@watchfloor/detection/ot';
 import { placeholdersOf, techniquesOfTags, type RuleMeta, type TenantRuleCache, type TenantRules } from '@watchfloor/detection/rules';
 import { incidentSettingsOf, suppressionMatches, writeIncidentsForAlerts, type AlertForIncident, type IncidentChange, type SuppressionView } from '@watchfloor/incidents';
+import { markBatchDetected } from '@watchfloor/ingest';
 import { Scope, type ScopedTx, type TenantDb } from '@watchfloor/tenancy';
 import { eventField, loadBatch, loadBatchEventRows, toBatchEvent, type BatchEvent } from './batch-events';
 import { createOtModelCache, loadTenantBasics, type OtModelCache, type TenantOtModel } from './tenant-context';
@@ -128,51 +129,59 @@ export function createDetector(options: DetectorOptions): Detector {
       if (batch.status === 'DONE' && !input.force) return { kind: 'already_done' as const };
       const basics = await loadTenantBasics(tx, tenantId);
       if (!basics) return { kind: 'missing_tenant' as const };
+      // Committed on its own: a crash leaves the batch DETECTING with the attempt counted.
       await tx.query(`UPDATE ingest_batches SET status = 'DETECTING', detect_attempts = detect_attempts + 1 WHERE tenant_id = $1 AND id = $2 AND status <> 'DONE'`, [tenantId, batchId]);
-      const rows = await loadBatchEventRows(tx, tenantId, batch);
-      return { kind: 'ok' as const, basics, rows };
+      return { kind: 'ok' as const, basics, batch };
     });
     if (loaded.kind !== 'ok') return emptyResult(loaded.kind);
     const tenantRules = await ruleCache.get(tenantId, placeholdersOf(loaded.basics.settings));
-    const model = await db.withScope(Scope.tenant(tenantId), (tx) => otModels.get(tx, tenantId, loaded.basics, tenantRules));
-    const events = loaded.rows.map(toBatchEvent);
     const result = emptyResult('done');
-    result.events = events.length;
     result.skippedRules = tenantRules.skipped;
-    result.otModelErrors = model.errors;
 
-    // ---- evaluate -------------------------------------------------------------------------------
-    const drafts = new Map<string, AlertDraft>();
-    const matches: CorrelationMatch[] = [];
-    for (const ev of events) {
-      const matched = tenantRules.ruleSet.match(ev.sigma);
-      for (const rule of matched) {
-        result.sigmaMatches++;
-        const meta = tenantRules.ruleMeta.get(rule);
-        if (!meta) continue;
-        if (tenantRules.correlationInputs.has(rule)) matches.push(correlationMatchOf(rule, meta, ev));
-        if (meta.alerting) addDraft(drafts, sigmaDraft(meta, rule, ev, model));
-      }
-      if (model.context) {
-        for (const finding of evaluateOtDetections(model.context, ev.ot)) {
-          const builtin = tenantRules.builtins[finding.detection];
-          if (!builtin) continue; // built-in rows not registered yet: nothing to attribute alerts to
-          result.otFindings++;
-          addDraft(drafts, otDraft(builtin.meta, finding, ev, model));
+    // Everything from here to the commit runs under a per-batch advisory lock: a second worker on
+    // the same batch waits, then finds it DONE. (Without it, the worker that lost the race to the
+    // correlation engine could commit first and the other would attach the correlation alert in
+    // a second incident update: same alerts, but a different incident history.)
+    const outcome = await db.withScope(Scope.tenant(tenantId), async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('wf:detect-batch:' || $1::text))`, [batchId]);
+      const current = await loadBatch(tx, tenantId, batchId);
+      if (!current || (current.status === 'DONE' && !input.force)) return 'already_done' as const;
+      const model = await otModels.get(tx, tenantId, loaded.basics, tenantRules);
+      const events = (await loadBatchEventRows(tx, tenantId, current)).map(toBatchEvent);
+      result.events = events.length;
+      result.otModelErrors = model.errors;
+
+      // ---- evaluate -------------------------------------------------------------------------------
+      const drafts = new Map<string, AlertDraft>();
+      const matches: CorrelationMatch[] = [];
+      for (const ev of events) {
+        const matched = tenantRules.ruleSet.match(ev.sigma);
+        for (const rule of matched) {
+          result.sigmaMatches++;
+          const meta = tenantRules.ruleMeta.get(rule);
+          if (!meta) continue;
+          if (tenantRules.correlationInputs.has(rule)) matches.push(correlationMatchOf(rule, meta, ev));
+          if (meta.alerting) addDraft(drafts, sigmaDraft(meta, rule, ev, model));
+        }
+        if (model.context) {
+          for (const finding of evaluateOtDetections(model.context, ev.ot)) {
+            const builtin = tenantRules.builtins[finding.detection];
+            if (!builtin) continue; // built-in rows not registered yet: nothing to attribute alerts to
+            result.otFindings++;
+            addDraft(drafts, otDraft(builtin.meta, finding, ev, model));
+          }
         }
       }
-    }
-    const correlationAlerts = await correlate(tenantId, batchId, tenantRules, matches, now);
-    const eventsById = new Map(events.map((e) => [e.row.id, e]));
-    for (const alert of correlationAlerts) {
-      const meta = tenantRules.correlationMeta.get(alert.correlationId);
-      if (!meta) continue;
-      result.correlationAlerts++;
-      addDraft(drafts, correlationDraft(meta, alert, eventsById, model));
-    }
+      const correlationAlerts = await correlate(tenantId, batchId, tenantRules, matches, now);
+      const eventsById = new Map(events.map((e) => [e.row.id, e]));
+      for (const alert of correlationAlerts) {
+        const meta = tenantRules.correlationMeta.get(alert.correlationId);
+        if (!meta) continue;
+        result.correlationAlerts++;
+        addDraft(drafts, correlationDraft(meta, alert, eventsById, model));
+      }
 
-    // ---- write ----------------------------------------------------------------------------------
-    const changes = await db.withScope(Scope.tenant(tenantId), async (tx) => {
+      // ---- write ----------------------------------------------------------------------------------
       const windows = await loadMaintenanceWindows(tx, tenantId, events);
       const suppressions = await loadSuppressions(tx, tenantId, now);
       const list = [...drafts.values()].sort((a, b) => (a.dedupKey < b.dedupKey ? -1 : 1));
@@ -221,9 +230,11 @@ export function createDetector(options: DetectorOptions): Detector {
           });
         }
       }
-      await tx.query(`UPDATE ingest_batches SET status = 'DONE', detected_at = now(), error = NULL WHERE tenant_id = $1 AND id = $2`, [tenantId, batchId]);
+      await markBatchDetected(tx, batchId);
       return changes;
     });
+    if (outcome === 'already_done') return { ...emptyResult('already_done'), skippedRules: result.skippedRules };
+    const changes = outcome;
     result.incidentChanges = changes;
     await redis.del(stashKey(tenantId, batchId)).catch(() => undefined);
 

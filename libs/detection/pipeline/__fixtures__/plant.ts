@@ -1,9 +1,11 @@
 // Test plant for the detect pipeline: one tenant with the Purdue zones of the brief, a conduit
 // Engineering → Control tcp/502 and the pump PLC; and a writer that turns Zeek JSON records into
-// events + an ingest batch the way ingest stores them (normalized by libs/normalize).
+// events + an ingest batch through the real ingest write path.
 import crypto from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { eventFingerprint, fingerprintToUuid, parseRecord, SEVERITIES, type NormalizedEvent } from '@watchfloor/normalize';
+import { EventPartitionCache } from '@watchfloor/db';
+import { EventBatchAssembler, writeEventBatch } from '@watchfloor/ingest';
+import type { TenantDb } from '@watchfloor/tenancy';
 
 export interface Plant {
   tenantId: string;
@@ -46,47 +48,26 @@ export function zeekModbus(ts: Date, src: string, dst: string, func: string, pdu
   return { _path: 'modbus', ts: ts.getTime() / 1000, uid: uid(), 'id.orig_h': src, 'id.orig_p': 51000, 'id.resp_h': dst, 'id.resp_p': 502, unit_id: 1, func, pdu_type: pduType };
 }
 
-/** Normalizes the records, stores them as one ingest batch (PENDING) and returns its id. */
-export async function insertZeekBatch(owner: DataSource, plant: Plant, records: Record<string, unknown>[], receivedAt = new Date()): Promise<{ batchId: string; eventIds: string[] }> {
+/**
+ * Sends the records through the ingest write path (libs/ingest: EventBatchAssembler normalizes,
+ * writeEventBatch stores events + a PENDING ingest batch in one transaction) and returns the batch.
+ */
+export async function insertZeekBatch(db: TenantDb, plant: Plant, records: Record<string, unknown>[], receivedAt = new Date()): Promise<{ batchId: string; accepted: number }> {
+  const assembler = new EventBatchAssembler(plant.sensorId, { format: 'zeek', receivedAt }, 100000);
+  records.forEach((r, i) => assembler.addRecord(i + 1, r));
+  const batch = assembler.finish();
+  if (batch.rejectedCount > 0) throw new Error(`fixture records rejected: ${JSON.stringify(batch.rejected.slice(0, 3))}`);
   const batchId = crypto.randomUUID();
-  const events: { id: string; e: NormalizedEvent }[] = [];
-  for (const r of records) {
-    const parsed = parseRecord(r, { format: 'zeek', receivedAt });
-    if (!parsed.ok) throw new Error(`fixture record not parseable: ${parsed.error}`);
-    events.push({ id: fingerprintToUuid(eventFingerprint(plant.sensorId, parsed.event)), e: parsed.event });
-  }
-  const days = [...new Set(events.map((x) => x.e.ts.toISOString().slice(0, 10)))];
-  for (const d of days) await owner.query(`SELECT wf_ensure_event_partition($1::date)`, [d]);
-  const ts = events.map((x) => x.e.ts.getTime());
-  await owner.query(
-    `INSERT INTO ingest_batches (tenant_id, id, sensor_id, format, accepted, min_ts, max_ts, received_at) VALUES ($1, $2, $3, 'zeek', $4, $5, $6, $7)`,
-    [plant.tenantId, batchId, plant.sensorId, events.length, new Date(Math.min(...ts)), new Date(Math.max(...ts)), receivedAt],
+  const written = await writeEventBatch(
+    db,
+    partitions,
+    { tenantId: plant.tenantId, sensorId: plant.sensorId, batchId, receivedAt, format: batch.formats, rows: batch.rows, duplicatesInBatch: batch.duplicatesInBatch, rejectedCount: 0 },
+    { partitionWindow: { from: new Date(receivedAt.getTime() - 30 * 86400000), to: new Date(receivedAt.getTime() + 8 * 86400000) } },
   );
-  const rows = events.map(({ id, e }) => ({
-    id, ts: e.ts.toISOString(), source_format: e.sourceFormat, source_product: e.sourceProduct, source_log: e.sourceLog, event_class: e.eventClass,
-    category: e.category, severity: SEVERITIES.indexOf(e.severity), src_ip: e.srcIp, src_port: e.srcPort, dst_ip: e.dstIp, dst_port: e.dstPort,
-    transport: e.transport, app_protocol: e.appProtocol, community_id: e.communityId, signature: e.signature, signature_id: e.signatureId,
-    attack_ids: e.attackIds, ot_protocol: e.otProtocol, ot_function: e.otFunction, ot_function_code: e.otFunctionCode, ot_unit_id: e.otUnitId,
-    ot_operation: e.otOperation, message: e.message, raw: e.raw,
-  }));
-  for (let i = 0; i < rows.length; i += 5000) {
-    await owner.query(
-      `INSERT INTO events (tenant_id, id, ts, received_at, sensor_id, batch_id, source_format, source_product, source_log, event_class, category, severity,
-                           src_ip, src_port, dst_ip, dst_port, transport, app_protocol, community_id, signature, signature_id, attack_ids,
-                           ot_protocol, ot_function, ot_function_code, ot_unit_id, ot_operation, message, raw)
-       SELECT $1, x.id, x.ts, $2, $3, $4, x.source_format, x.source_product, x.source_log, x.event_class, x.category, x.severity,
-              x.src_ip, x.src_port, x.dst_ip, x.dst_port, x.transport, x.app_protocol, x.community_id, x.signature, x.signature_id, x.attack_ids,
-              x.ot_protocol, x.ot_function, x.ot_function_code, x.ot_unit_id, x.ot_operation, x.message, x.raw
-         FROM jsonb_to_recordset($5::jsonb) AS x(id uuid, ts timestamptz, source_format text, source_product text, source_log text, event_class text,
-              category text, severity smallint, src_ip inet, src_port int, dst_ip inet, dst_port int, transport text, app_protocol text,
-              community_id text, signature text, signature_id text, attack_ids text[], ot_protocol text, ot_function text, ot_function_code int,
-              ot_unit_id int, ot_operation text, message text, raw jsonb)
-       ON CONFLICT DO NOTHING`,
-      [plant.tenantId, receivedAt, plant.sensorId, batchId, JSON.stringify(rows.slice(i, i + 5000))],
-    );
-  }
-  return { batchId, eventIds: events.map((x) => x.id) };
+  return { batchId, accepted: written.accepted };
 }
+
+const partitions = new EventPartitionCache();
 
 /** The attack of the brief: a scan of the control network from a corporate host, then a Modbus write to the pump PLC. */
 export function attackRecords(start: Date): Record<string, unknown>[] {
