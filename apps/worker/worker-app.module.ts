@@ -6,15 +6,17 @@ import type { WorkerConfig } from '@watchfloor/config';
 import { databaseReadiness, DbModule, OWNER_DATA_SOURCE } from '@watchfloor/db';
 import { HealthModule, type ReadinessCheck } from '@watchfloor/health';
 import { DEFAULT_JOB_OPTIONS, parseQueueList, QUEUE_NAMES, type QueueName, queueConnection, REDIS, RedisModule, redisReadiness } from '@watchfloor/queue';
+import { DeliverProcessor } from './deliver.processor';
 import { MaintenanceProcessor, MaintenanceScheduler } from './maintenance.processor';
+import { SlaProcessor, SlaSweepScheduler } from './sla.processor';
 import { WORKER_CONFIG } from './worker-config';
 
 /** Processors per queue; a worker Deployment consumes only the queues named in WORKER_QUEUES. */
 const PROCESSORS: Record<QueueName, Provider[]> = {
   detect: [],
   incidents: [],
-  sla: [],
-  deliver: [],
+  sla: [SlaProcessor, SlaSweepScheduler],
+  deliver: [DeliverProcessor],
   reports: [],
   maintenance: [MaintenanceProcessor, MaintenanceScheduler],
 };
