@@ -234,7 +234,8 @@ async function incidentPayload(tx: ScopedTx, incident: PagingIncident, link: str
  * endpoints they paged before a downgrade) and record the due pages and SLA alerts as deliveries.
  *
  * SLA alerts go to the first-level endpoints of the applicable policies plus every endpoint
- * already paged for the incident. Disabled endpoints get nothing.
+ * already paged for the incident. Disabled endpoints get nothing; an endpoint with a non-empty
+ * `event_types` gets only those message types.
  */
 export async function planIncidentPaging(tx: ScopedTx, input: IncidentPagingInput): Promise<IncidentPagingResult> {
   const { incident, now } = input;
@@ -245,12 +246,17 @@ export async function planIncidentPaging(tx: ScopedTx, input: IncidentPagingInpu
     ),
   );
   const endpoints = new Map(
-    (await tx.query<{ id: string; enabled: boolean }>(`SELECT id, enabled FROM webhook_endpoints WHERE tenant_id = $1`, [incident.tenantId])).map((r) => [r.id, r.enabled]),
+    (await tx.query<{ id: string; enabled: boolean; event_types: string[] }>(`SELECT id, enabled, event_types FROM webhook_endpoints WHERE tenant_id = $1`, [incident.tenantId])).map((r) => [r.id, r]),
   );
+  // An endpoint takes every message type unless its event_types names some.
+  const accepts = (endpointId: string, eventType: string) => {
+    const ep = endpoints.get(endpointId);
+    return ep !== undefined && ep.enabled && (ep.event_types.length === 0 || ep.event_types.includes(eventType));
+  };
   const result: IncidentPagingResult = { deliveryIds: [], nextDueAt: null, errors: [] };
   let payloadIncident: DeliveryPayload['incident'] | null = null;
   const insert = async (endpointId: string, key: string, eventType: string, extra: Omit<DeliveryPayload, 'incident'>) => {
-    if (sent.has(key) || endpoints.get(endpointId) !== true) return;
+    if (sent.has(key) || !accepts(endpointId, eventType)) return;
     payloadIncident ??= await incidentPayload(tx, incident, input.incidentLink(incident.id));
     const payload: DeliveryPayload = { incident: payloadIncident, ...extra };
     const rows = await tx.query<{ id: string }>(

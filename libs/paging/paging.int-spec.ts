@@ -151,6 +151,28 @@ describe('paging services (integration, real HTTP receiver on 127.0.0.1)', () =>
     });
   });
 
+  describe('tenant walls', () => {
+    it('another tenant sees none of the deliveries and cannot redeliver them', async () => {
+      const { deliveryId } = await pageTo('/wall');
+      const other = crypto.randomUUID();
+      await t.owner.query(`INSERT INTO tenants (id, name, slug) VALUES ($1, 'Northgate', $2)`, [other, `n-${other.slice(0, 8)}`]);
+      const theirs = await t.db.withScope(Scope.tenant(other), (tx) => listDeliveries(tx, {}));
+      expect([theirs.totalCount, theirs.edges]).toEqual([0, []]);
+      const err = await t.db.withScope(Scope.tenant(other), (tx) => redeliver(tx, deliveryId)).catch((e) => e);
+      expect([err.code, err.message]).toEqual(['NOT_FOUND', `delivery ${deliveryId} not found`]);
+      expect(await t.db.withScope(Scope.tenant(other), (tx) => listWebhookEndpoints(tx, tenantId))).toEqual([]);
+      expect((await scoped((tx) => listDeliveries(tx, {}))).totalCount).toBe(1);
+    });
+
+    it('an endpoint limited to some event types gets only those', async () => {
+      const only = await endpoint('resolutions only', '/only-resolved');
+      await t.owner.query(`UPDATE webhook_endpoints SET event_types = '{incident.resolved}' WHERE id = $1`, [only.endpoint.id]);
+      await scoped((tx) => upsertEscalationPolicy(tx, { tenantId, name: 'filtered', levels: [{ delaySeconds: 0, webhookEndpointIds: [only.endpoint.id] }] }));
+      const id = await incident(new Date());
+      expect((await reconcileIncident(t.db, tenantId, id, { now: new Date() })).deliveryIds).toEqual([]);
+    });
+  });
+
   describe('escalation to delivery', () => {
     it('level 1 at once, level 2 after its delay, ack stops level 3, resolve reaches both', async () => {
       const a = await endpoint('analyst', '/esc/a');

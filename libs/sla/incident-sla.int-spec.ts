@@ -5,6 +5,7 @@ import {
   incidentSlaSnapshot,
   listSlaPolicies,
   reconcileIncident,
+  reconcileIncidentSla,
   SlaError,
   sweepSla,
   upsertSlaPolicy,
@@ -94,6 +95,19 @@ describe('incident SLA (integration)', () => {
     expect(err.message).toMatch(/pauseStatuses: RESOLVED/);
     const missing = await t.db.withScope(Scope.all('test'), (tx) => upsertSlaPolicy(tx, { tenantId: crypto.randomUUID(), severity: 'LOW', acknowledgeMinutes: 5, resolveMinutes: 10 })).catch((e) => e);
     expect(missing.code).toBe('NOT_FOUND');
+  });
+
+  it('keeps another tenant out: its scope lists nothing and cannot write a policy for this tenant', async () => {
+    await policy();
+    const other = crypto.randomUUID();
+    await t.owner.query(`INSERT INTO tenants (id, name, slug) VALUES ($1, 'Northgate', $2)`, [other, `n-${other.slice(0, 8)}`]);
+    expect(await t.db.withScope(Scope.tenant(other), (tx) => listSlaPolicies(tx, tenantId, { includeInactive: true }))).toEqual([]);
+    const err = await t.db.withScope(Scope.tenant(other), (tx) => upsertSlaPolicy(tx, { tenantId, severity: 'LOW', acknowledgeMinutes: 5, resolveMinutes: 10 })).catch((e) => e);
+    expect(err.code).toBe('NOT_FOUND');
+    const id = await incident();
+    const o = await t.db.withScope(Scope.tenant(other), (tx) => reconcileIncidentSla(tx, tenantId, id, { now: T0 })).catch((e) => e);
+    expect(o.found).toBe(false);
+    expect((await row(id)).sla_policy_id).toBeNull();
   });
 
   it('pauses the resolve clock while awaiting the customer and resumes it after', async () => {
