@@ -98,4 +98,4 @@ export {
   type DeliveryStatus,
   type DeliveryView,
 } from './delivery-service';
-export { deliverJobId, enqueueDelivery, DELIVER_JOB, type DeliverJobData, type JobQueue } from './paging-jobs';
+export { deliverJobId, enqueueDelivery, enqueueRedelivery, DELIVER_JOB, type DeliverJobData, type JobQueue } from './paging-jobs';

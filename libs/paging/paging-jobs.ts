@@ -33,3 +33,12 @@ export async function enqueueDelivery(
     { jobId: deliverJobId(job.deliveryId, job.step), delay, attempts: 3, backoff: { type: 'exponential', delay: 2000 } },
   );
 }
+
+/** Enqueue a delivery `redeliver` reset (call after its transaction committed). */
+export async function enqueueRedelivery(
+  queue: JobQueue<DeliverJobData>,
+  delivery: { tenantId: string; id: string; attempts: readonly unknown[]; nextAttemptAt: Date | null },
+  trace?: JobEnvelope['trace'],
+): Promise<void> {
+  await enqueueDelivery(queue, { tenantId: delivery.tenantId, deliveryId: delivery.id, step: `r${delivery.attempts.length}-${delivery.nextAttemptAt?.getTime() ?? 0}`, trace });
+}

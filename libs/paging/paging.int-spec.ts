@@ -239,6 +239,25 @@ describe('paging services (integration, real HTTP receiver on 127.0.0.1)', () =>
       expect(trigger.payload.summary).toBe('[HIGH] Stadtwerke Nord: Unexpected Modbus write to PLC-7');
     });
 
+    it('an acknowledgement that times out restarts escalation from level 1', async () => {
+      const a = await endpoint('analyst', '/ackto/a');
+      await scoped((tx) => upsertEscalationPolicy(tx, { tenantId, name: 'ack timeout', ackTimeoutSeconds: 600, levels: [{ delaySeconds: 0, webhookEndpointIds: [a.endpoint.id] }] }));
+      const t0 = new Date(Date.now() - 3600_000);
+      const id = await incident(t0);
+      const at = (s: number) => new Date(t0.getTime() + s * 1000);
+      const kinds = async (now: Date) => {
+        const o = await reconcileIncident(t.db, tenantId, id, { now });
+        const rows = await t.owner.query(`SELECT event_type FROM deliveries WHERE id = ANY($1::uuid[]) ORDER BY created_at`, [o.deliveryIds]);
+        return { types: rows.map((r: { event_type: string }) => r.event_type), next: o.nextCheckAt };
+      };
+      expect((await kinds(at(0))).types).toEqual(['incident.triggered']);
+      await t.owner.query(`UPDATE incidents SET status = 'ACKNOWLEDGED', acknowledged_at = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, id, at(60)]);
+      expect(await kinds(at(61))).toEqual({ types: ['incident.acknowledged'], next: at(660) });
+      expect((await kinds(at(659))).types).toEqual([]);
+      expect((await kinds(at(661))).types).toEqual(['incident.escalated']);
+      expect((await kinds(at(662))).types).toEqual([]);
+    });
+
     it('an SLA breach goes to the paged endpoints: sla.breached for STANDARD, a trigger with custom_details.sla for PagerDuty', async () => {
       await t.db.withScope(Scope.tenant(tenantId), (tx) =>
         tx.query(`INSERT INTO sla_policies (tenant_id, severity, acknowledge_minutes, resolve_minutes) VALUES ($1, 'HIGH', 1, 60)`, [tenantId]),
