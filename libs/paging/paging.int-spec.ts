@@ -258,6 +258,35 @@ describe('paging services (integration, real HTTP receiver on 127.0.0.1)', () =>
       expect((await kinds(at(662))).types).toEqual([]);
     });
 
+    it('a reopened incident pages afresh and its resolved spell does not count against the resolve clock', async () => {
+      await t.db.withScope(Scope.tenant(tenantId), (tx) =>
+        tx.query(`INSERT INTO sla_policies (tenant_id, severity, acknowledge_minutes, resolve_minutes) VALUES ($1, 'HIGH', 10, 60)`, [tenantId]),
+      );
+      const a = await endpoint('analyst', '/reopen/a');
+      await scoped((tx) => upsertEscalationPolicy(tx, { tenantId, name: 'reopen', levels: [{ delaySeconds: 0, webhookEndpointIds: [a.endpoint.id] }] }));
+      const t0 = new Date(Date.now() - 3 * 3600_000);
+      const id = await incident(t0);
+      const at = (m: number) => new Date(t0.getTime() + m * 60_000);
+      const types = async (now: Date, event?: { type: string; at: Date }) => {
+        const o = await reconcileIncident(t.db, tenantId, id, { now, event });
+        const rows = await t.owner.query(`SELECT event_type FROM deliveries WHERE id = ANY($1::uuid[]) ORDER BY created_at`, [o.deliveryIds]);
+        return { types: rows.map((r: { event_type: string }) => r.event_type), sla: o.sla };
+      };
+      expect((await types(at(0))).types).toEqual(['incident.triggered']);
+      await t.owner.query(`UPDATE incidents SET status = 'RESOLVED', acknowledged_at = $3, resolved_at = $4 WHERE tenant_id = $1 AND id = $2`, [tenantId, id, at(5), at(20)]);
+      expect((await types(at(21))).types).toEqual(['incident.resolved']);
+      const resolved = (await t.owner.query(`SELECT time_to_resolve_seconds FROM incidents WHERE id = $1`, [id]))[0];
+      expect(resolved.time_to_resolve_seconds).toBe(20 * 60);
+
+      await t.owner.query(`UPDATE incidents SET status = 'INVESTIGATING', resolved_at = NULL, updated_at = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, id, at(50)]);
+      const reopened = await types(at(51), { type: 'incident.reopened', at: at(50) });
+      expect(reopened.types).toEqual(['incident.triggered']); // a new spell, a new page
+      // 60 minutes of target, 30 of them spent resolved: due at creation + 90 minutes.
+      expect(reopened.sla!.resolveDueAt).toEqual(at(90));
+      const row = (await t.owner.query(`SELECT time_to_resolve_seconds, paused_seconds FROM incidents WHERE id = $1`, [id]))[0];
+      expect(row).toEqual({ time_to_resolve_seconds: null, paused_seconds: 30 * 60 });
+    });
+
     it('an SLA breach goes to the paged endpoints: sla.breached for STANDARD, a trigger with custom_details.sla for PagerDuty', async () => {
       await t.db.withScope(Scope.tenant(tenantId), (tx) =>
         tx.query(`INSERT INTO sla_policies (tenant_id, severity, acknowledge_minutes, resolve_minutes) VALUES ($1, 'HIGH', 1, 60)`, [tenantId]),
