@@ -62,22 +62,35 @@ const SEVERITIES = `ARRAY['INFO','LOW','MEDIUM','HIGH','CRITICAL']`;
 /** Incidents the sweeper must look at now, oldest check first. */
 export async function findSlaSweepCandidates(db: TenantDb, now: Date, limit = 200): Promise<Array<{ tenantId: string; incidentId: string }>> {
   return db.withScope(Scope.all('sla sweeper'), async (tx) => {
+    // Two index-driven branches: incidents whose next check is due (incidents_sla_next_check_idx),
+    // and incidents whose cached state disagrees with the row, looked for only among those that
+    // can disagree (incidents_sla_watch_idx: the WHERE repeats its predicate so the planner uses it).
     const rows = await tx.query<{ tenant_id: string; id: string }>(
-      `SELECT i.tenant_id, i.id FROM incidents i
-       LEFT JOIN sla_policies p ON p.tenant_id = i.tenant_id AND p.id = i.sla_policy_id
-       WHERE i.sla_next_check_at <= $1
-          OR (i.sla_policy_id IS NULL AND i.status NOT IN ('RESOLVED','CLOSED','FALSE_POSITIVE')
-              AND EXISTS (SELECT 1 FROM sla_policies a WHERE a.tenant_id = i.tenant_id AND a.severity = i.severity AND a.active))
-          OR (p.id IS NOT NULL AND (
-                 (p.severity <> i.severity AND EXISTS (SELECT 1 FROM sla_policies a WHERE a.tenant_id = i.tenant_id AND a.severity = i.severity AND a.active))
-              OR (i.acknowledged_at IS NOT NULL) <> (i.time_to_acknowledge_seconds IS NOT NULL)
-              OR (i.status IN ('RESOLVED','CLOSED','FALSE_POSITIVE')) <> (i.time_to_resolve_seconds IS NOT NULL)
-              OR (i.status NOT IN ('RESOLVED','CLOSED','FALSE_POSITIVE') AND (i.paused_since IS NOT NULL) <> (i.status = ANY (p.pause_statuses)))))
-          OR (i.sla_next_check_at IS NULL AND i.status = 'NEW' AND i.created_at > $1::timestamptz - interval '1 day'
-              AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.tenant_id = i.tenant_id AND d.incident_id = i.id)
-              AND EXISTS (SELECT 1 FROM escalation_policies e WHERE e.tenant_id = i.tenant_id
-                          AND array_position(${SEVERITIES}, e.min_severity) <= array_position(${SEVERITIES}, i.severity)))
-       ORDER BY i.sla_next_check_at NULLS FIRST, i.created_at
+      `WITH due AS (
+         SELECT tenant_id, id, sla_next_check_at, created_at FROM incidents
+         WHERE sla_next_check_at <= $1 ORDER BY sla_next_check_at LIMIT $2
+       ), stale AS (
+         SELECT i.tenant_id, i.id, i.sla_next_check_at, i.created_at FROM incidents i
+         LEFT JOIN sla_policies p ON p.tenant_id = i.tenant_id AND p.id = i.sla_policy_id
+         WHERE (i.status NOT IN ('RESOLVED','CLOSED','FALSE_POSITIVE')
+                OR (i.sla_policy_id IS NOT NULL AND i.time_to_resolve_seconds IS NULL)
+                OR (i.sla_policy_id IS NOT NULL AND i.acknowledged_at IS NOT NULL AND i.time_to_acknowledge_seconds IS NULL))
+           AND (
+                (i.sla_policy_id IS NULL AND i.status NOT IN ('RESOLVED','CLOSED','FALSE_POSITIVE')
+                 AND EXISTS (SELECT 1 FROM sla_policies a WHERE a.tenant_id = i.tenant_id AND a.severity = i.severity AND a.active))
+             OR (p.id IS NOT NULL AND (
+                    (p.severity <> i.severity AND EXISTS (SELECT 1 FROM sla_policies a WHERE a.tenant_id = i.tenant_id AND a.severity = i.severity AND a.active))
+                 OR (i.acknowledged_at IS NOT NULL) <> (i.time_to_acknowledge_seconds IS NOT NULL)
+                 OR (i.status IN ('RESOLVED','CLOSED','FALSE_POSITIVE')) <> (i.time_to_resolve_seconds IS NOT NULL)
+                 OR (i.status NOT IN ('RESOLVED','CLOSED','FALSE_POSITIVE') AND (i.paused_since IS NOT NULL) <> (i.status = ANY (p.pause_statuses)))))
+             OR (i.sla_next_check_at IS NULL AND i.status = 'NEW' AND i.created_at > $1::timestamptz - interval '1 day'
+                 AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.tenant_id = i.tenant_id AND d.incident_id = i.id)
+                 AND EXISTS (SELECT 1 FROM escalation_policies e WHERE e.tenant_id = i.tenant_id
+                             AND array_position(${SEVERITIES}, e.min_severity) <= array_position(${SEVERITIES}, i.severity))))
+         LIMIT $2
+       )
+       SELECT tenant_id, id FROM (SELECT * FROM due UNION SELECT * FROM stale) c
+       ORDER BY sla_next_check_at NULLS FIRST, created_at
        LIMIT $2`,
       [now, limit],
     );
