@@ -9,7 +9,9 @@ import { HealthModule, type ReadinessCheck } from '@watchfloor/health';
 import { DEFAULT_JOB_OPTIONS, parseQueueList, QUEUE_NAMES, type QueueName, queueConnection, REDIS, RedisModule, redisReadiness } from '@watchfloor/queue';
 import { BatchReconcilerProcessor, RECONCILER_CONFIG } from '@watchfloor/ingest';
 import { DetectProcessor, ShippedRulesImporter } from './detect.processor';
+import { DeliverProcessor } from './deliver.processor';
 import { MaintenanceProcessor, MaintenanceScheduler } from './maintenance.processor';
+import { SlaProcessor, SlaSweepScheduler } from './sla.processor';
 import { WORKER_CONFIG } from './worker-config';
 
 /** Processors per queue; a worker Deployment consumes only the queues named in WORKER_QUEUES. */
@@ -17,8 +19,8 @@ const PROCESSORS: Record<QueueName, Provider[]> = {
   // The reconciler re-enqueues committed batches whose detect job Redis lost (libs/ingest).
   detect: [DetectProcessor, ShippedRulesImporter, BatchReconcilerProcessor, { provide: RECONCILER_CONFIG, useExisting: WORKER_CONFIG }],
   incidents: [],
-  sla: [],
-  deliver: [],
+  sla: [SlaProcessor, SlaSweepScheduler],
+  deliver: [DeliverProcessor],
   reports: [],
   maintenance: [MaintenanceProcessor, MaintenanceScheduler],
 };
