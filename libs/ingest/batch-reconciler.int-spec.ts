@@ -115,6 +115,15 @@ describe('batch reconciler', () => {
     expect((await queue.getJob(result.batchId))?.data).toMatchObject({ tenantId, batchId: result.batchId });
   });
 
+  it('two concurrent passes (two workers) enqueue and count a batch once', async () => {
+    await queue.drain(true);
+    const batchId = await commitBatch(1);
+    await Promise.all([reconcileBatches(t.db, queue, { olderThanSeconds: 0 }), reconcileBatches(t.db, queue, { olderThanSeconds: 0 })]);
+    expect(await jobsFor(batchId)).toBe(1);
+    const batch = await t.db.withScope(Scope.tenant(tenantId), (tx) => findBatch(tx, batchId));
+    expect(batch?.detectAttempts).toBe(1);
+  });
+
   it('leaves recent batches alone (RECONCILE_AFTER_SECONDS)', async () => {
     const batchId = await commitBatch(1);
     await reconcileBatches(t.db, queue, { olderThanSeconds: 3600 });
