@@ -8,7 +8,7 @@ import { Scope } from '@watchfloor/tenancy';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '../../test/harness';
 import { bootstrapWorker } from '../../apps/worker/bootstrap';
 import { BatchReconcilerProcessor } from './batch-reconciler.processor';
-import { reconcileBatches } from './batch-reconciler';
+import { type DetectQueue, reconcileBatches } from './batch-reconciler';
 import { findBatch, loadBatchEvents, markBatchDetected } from './batch-outbox';
 import { EventBatchAssembler } from './event-batch';
 import { writeEventBatch } from './event-writer';
@@ -118,7 +118,16 @@ describe('batch reconciler', () => {
   it('two concurrent passes (two workers) enqueue and count a batch once', async () => {
     await queue.drain(true);
     const batchId = await commitBatch(1);
-    await Promise.all([reconcileBatches(t.db, queue, { olderThanSeconds: 0 }), reconcileBatches(t.db, queue, { olderThanSeconds: 0 })]);
+    // A slow Redis keeps each pass inside its transaction long enough for the other to overlap.
+    const slowQueue: DetectQueue = {
+      getJob: async (id) => {
+        await new Promise((res) => setTimeout(res, 300));
+        return queue.getJob(id);
+      },
+      add: (name, data, opts) => queue.add(name, data, opts),
+    };
+    const passes = await Promise.all([reconcileBatches(t.db, slowQueue, { olderThanSeconds: 0 }), reconcileBatches(t.db, slowQueue, { olderThanSeconds: 0 })]);
+    expect(passes.filter((p) => p.skipped)).toHaveLength(1);
     expect(await jobsFor(batchId)).toBe(1);
     const batch = await t.db.withScope(Scope.tenant(tenantId), (tx) => findBatch(tx, batchId));
     expect(batch?.detectAttempts).toBe(1);
