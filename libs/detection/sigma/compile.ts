@@ -191,9 +191,21 @@ function compileDetection(detection: unknown, what: string, opts: CompileOptions
   return orParts(asts.map((a) => compileCondition(a, selections, names)));
 }
 
-function filtersFor(rule: SigmaRule, filters: SigmaFilterDocument[] | undefined): SigmaFilterDocument[] {
+/**
+ * Global filters that apply to a rule, as pySigma applies them: the filter's logsource must
+ * contain the rule's (each key the filter gives equals the rule's), and `filter.rules` names the
+ * rule's id or name, or is `any`/`all`.
+ */
+export function filtersFor(rule: SigmaRule, filters: SigmaFilterDocument[] | undefined): SigmaFilterDocument[] {
   if (!filters) return [];
-  return filters.filter((f) => f.rules.some((r) => r === rule.id || (rule.name !== undefined && r === rule.name)));
+  const rk = ruleLogsourceKey(rule.logsource);
+  return filters.filter((f) => {
+    const fk = ruleLogsourceKey(f.logsource);
+    if ((fk.product !== null && fk.product !== rk.product) || (fk.service !== null && fk.service !== rk.service) || (fk.category !== null && fk.category !== rk.category)) {
+      return false;
+    }
+    return f.rules.some((r) => r.toLowerCase() === 'any' || r.toLowerCase() === 'all' || r === rule.id || (rule.name !== undefined && r === rule.name));
+  });
 }
 
 export function compileRule(rule: SigmaRule, opts: CompileOptions = {}): CompileResult {
@@ -202,10 +214,10 @@ export function compileRule(rule: SigmaRule, opts: CompileOptions = {}): Compile
     let det = compileDetection(rule.detection, 'detection', opts, fieldsUsed);
     const applied = filtersFor(rule, opts.filters);
     for (const f of applied) {
+      // `(rule condition) and (filter condition)`: a filter states what must still hold, so
+      // suppressing filters are written `condition: not selection` (pySigma semantics)
       const filterPart = compileDetection(f.detection, `filter '${f.title ?? f.id ?? f.documentIndex}'`, opts, fieldsUsed);
-      const base = det.match;
-      const excluded = filterPart.match;
-      det = { match: (e) => base(e) && !excluded(e), required: det.required };
+      det = andParts([det, filterPart]);
     }
     if (rule.status === 'unsupported') {
       throw new RefusalError("rule status is 'unsupported' (its authors mark it unusable as written)");

@@ -4,7 +4,7 @@
 // tests (it shares only the value-modifier semantics in field-spec.ts and the scalar helpers).
 
 import { identifiersFor, type ConditionNode } from './condition';
-import { conditionTexts, identifierNames, parseConditions, selectionShape, type SelectionShape } from './compile';
+import { conditionTexts, filtersFor, identifierNames, parseConditions, selectionShape, type SelectionShape } from './compile';
 import { collectKeywordTexts, lookupField } from './field-lookup';
 import { textOf, timePartOf, type FieldSpec, type ValuePattern } from './field-spec';
 import { eventLogsource, logsourceMatches, ruleLogsourceKey } from './logsource';
@@ -123,9 +123,8 @@ function evalDetection(detection: Record<string, unknown>, event: SigmaEvent, op
 export function interpretRule(rule: SigmaRule, event: SigmaEvent, opts: CompileOptions = {}, checkLogsource = true): boolean {
   if (checkLogsource && !logsourceMatches(ruleLogsourceKey(rule.logsource), eventLogsource(event.normalized))) return false;
   if (!evalDetection(rule.detection, event, opts)) return false;
-  for (const f of opts.filters ?? []) {
-    if (!f.rules.some((r) => r === rule.id || (rule.name !== undefined && r === rule.name))) continue;
-    if (evalDetection(f.detection, event, opts)) return false;
+  for (const f of filtersFor(rule, opts.filters)) {
+    if (!evalDetection(f.detection, event, opts)) return false;
   }
   return true;
 }

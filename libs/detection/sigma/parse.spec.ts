@@ -137,7 +137,7 @@ filter:
         - 6f3e2987-db24-4c78-a860-b4f4095a7095
     selection:
         User|startswith: 'adm_'
-    condition: selection
+    condition: not selection
 `;
   const parsed = parseSigmaFile(text);
   const rule = parsed.rules[0];
@@ -157,6 +157,24 @@ filter:
   test('a filter for another rule does not apply', () => {
     const other = { ...parsed.filters[0], rules: ['another-rule'] };
     expect(detects(rule, ev({ Image: 'c:\\x\\rar.exe', User: 'adm_bob' }), { filters: [other] })).toBe(true);
+  });
+
+  test('a filter whose logsource does not contain the rule\'s does not apply', () => {
+    const other = { ...parsed.filters[0], logsource: { product: 'linux' } };
+    expect(detects(rule, ev({ Image: 'c:\\x\\rar.exe', User: 'adm_bob' }), { filters: [other] })).toBe(true);
+    const broader = { ...parsed.filters[0], logsource: { product: 'windows' } };
+    expect(detects(rule, ev({ Image: 'c:\\x\\rar.exe', User: 'adm_bob' }), { filters: [broader] })).toBe(false);
+  });
+
+  test("rules: any applies the filter to every rule of its logsource", () => {
+    const anyRule = { ...parsed.filters[0], rules: ['any'] };
+    expect(detects(rule, ev({ Image: 'c:\\x\\rar.exe', User: 'adm_bob' }), { filters: [anyRule] })).toBe(false);
+  });
+
+  test('the filter condition is conjoined as written (pySigma semantics)', () => {
+    const keepOnly = { ...parsed.filters[0], detection: { selection: { 'User|startswith': 'adm_' }, condition: 'selection' } };
+    expect(detects(rule, ev({ Image: 'c:\\x\\rar.exe', User: 'adm_bob' }), { filters: [keepOnly] })).toBe(true);
+    expect(detects(rule, ev({ Image: 'c:\\x\\rar.exe', User: 'bob' }), { filters: [keepOnly] })).toBe(false);
   });
 
   test('an invalid filter refuses the rule it applies to', () => {
