@@ -3,7 +3,7 @@
 
 import { ConditionError, LEGACY_AGGREGATION, identifiersFor, parseCondition, validateCondition, type ConditionNode } from './condition';
 import { buildFieldSpec, specFields, specRequiresField, splitFieldKey, type FieldSpec } from './field-spec';
-import { eventLogsource, logsourceMatches, ruleLogsourceKey } from './logsource';
+import { logsourceMatchesNormalized, ruleLogsourceKey } from './logsource';
 import { compileSpec, type EventMatcher } from './matchers';
 import type { CompiledRule, CompileOptions, CompileResult, SigmaEvent, SigmaFilterDocument, SigmaRule } from './types';
 
@@ -224,7 +224,7 @@ export function compileRule(rule: SigmaRule, opts: CompileOptions = {}): Compile
     }
     const key = ruleLogsourceKey(rule.logsource);
     const matchesDetection = det.match;
-    const matchesLogsource = (e: SigmaEvent): boolean => logsourceMatches(key, eventLogsource(e.normalized));
+    const matchesLogsource = (e: SigmaEvent): boolean => logsourceMatchesNormalized(key, e.normalized);
     const compiled: CompiledRule = {
       id: rule.id,
       name: rule.name,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { base64OffsetVariants, buildFieldSpec, timePartOf, translateRegex } from './field-spec';
-import { eventLogsource, logsourceMatches, ruleLogsourceKey } from './logsource';
+import { eventLogsource, logsourceMatches, logsourceMatchesNormalized, ruleLogsourceKey } from './logsource';
 import { matchSegments, parseSigmaString } from './sigma-string';
 
 describe('base64offset', () => {
@@ -102,5 +102,21 @@ describe('logsource mapping', () => {
     expect(logsourceMatches(ruleLogsourceKey({ product: 'windows', category: 'dns' }), ev)).toBe(false);
     expect(logsourceMatches(ruleLogsourceKey({ category: 'proxy' }), ev)).toBe(false);
     expect(logsourceMatches(ruleLogsourceKey({}), ev)).toBe(true);
+  });
+
+  test('the per-rule fast path agrees with the full derivation (property)', () => {
+    const text = fc.constantFrom('zeek', 'Suricata', 'fortigate', 'windows', 'dns', 'alert', 'cef', 'notice', 'conn', 'ids', 'firewall', 'process_creation', '');
+    const normalizedArb = fc.record(
+      { source_product: text, source_log: text, event_class: text, category: fc.oneof(text, fc.array(text, { maxLength: 2 })) },
+      { requiredKeys: [] },
+    );
+    const ruleArb = fc.record({ product: text, service: text, category: text }, { requiredKeys: [] });
+    fc.assert(
+      fc.property(ruleArb, normalizedArb, (ls, normalized) => {
+        const key = ruleLogsourceKey(ls);
+        return logsourceMatchesNormalized(key, normalized) === logsourceMatches(key, eventLogsource(normalized));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
