@@ -184,8 +184,8 @@ function compileDetection(detection: unknown, what: string, opts: CompileOptions
   const texts = conditionTexts(det, what);
   const names = identifierNames(det);
   const asts = parseConditions(texts, names);
-  // compile only identifiers the condition uses (others may legitimately be unused helpers,
-  // but they must still be valid Sigma, so build every one)
+  // every identifier is built, including ones the condition does not use: they must still be
+  // valid Sigma, and a rule is refused rather than half-checked
   const selections = new Map<string, Part>();
   for (const n of names) selections.set(n, compileShape(selectionShape(n, det[n], opts), fieldsUsed));
   return orParts(asts.map((a) => compileCondition(a, selections, names)));
