@@ -190,7 +190,12 @@ describe('expand (placeholders)', () => {
     ['escaped percent stays literal', "sel:\n    User|expand: '\\%plain%Admins%'\ncondition: sel", ev({ User: '%plainadm_bob' }), true, tenant],
     ['without expand %name% is literal', "sel:\n    Host: '%Servers%'\ncondition: sel", ev({ Host: '%servers%' }), true, tenant],
     ['contains|expand', "sel:\n    Host|contains|expand: '%Admins%'\ncondition: sel", ev({ Host: 'x-adm_bob-y' }), true, tenant],
+    ['cidr|expand: networks from the tenant', "sel:\n    src_ip|cidr|expand: '%Nets%'\ncondition: sel", ev({ src_ip: '192.168.7.7' }), true, { placeholders: { Nets: ['10.0.0.0/8', '192.168.0.0/16'] } }],
+    ['cidr|expand: outside every network', "sel:\n    src_ip|cidr|expand: '%Nets%'\ncondition: sel", ev({ src_ip: '8.8.8.8' }), false, { placeholders: { Nets: ['10.0.0.0/8', '192.168.0.0/16'] } }],
   ]);
+  test('a cidr placeholder value that is not a network is refused', () => {
+    expect(refusal(ruleFromDetection("sel:\n    src_ip|cidr|expand: '%Nets%'\ncondition: sel"), { placeholders: { Nets: ['corp-lan'] } })).toMatch(/invalid CIDR 'corp-lan'/);
+  });
   test('a missing placeholder is refused with its name', () => {
     expect(refusal(ruleFromDetection("sel:\n    Host|expand: '%Servers%'\ncondition: sel"), {})).toMatch(/placeholder %Servers%/);
   });
