@@ -152,6 +152,11 @@ describe('buildRuleSet', () => {
     expect(rs.match(ev({ c: 3 }, { source_product: 'other' }))).toEqual([]);
   });
 
+  test('a malformed event matches nothing instead of throwing', () => {
+    expect(set.match({} as SigmaEvent)).toEqual([]);
+    expect(set.match({ raw: null, normalized: undefined } as unknown as SigmaEvent)).toEqual([]);
+  });
+
   test('IDS and firewall categories are derived for any product', () => {
     const ids = compileOrThrow(ruleFromDetection("s:\n    alert.signature|contains: 'modbus'\ncondition: s", 'logsource:\n    category: ids\n'));
     const fw = compileOrThrow(ruleFromDetection("s:\n    action: 'deny'\ncondition: s", 'logsource:\n    category: firewall\n'));

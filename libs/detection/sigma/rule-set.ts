@@ -64,10 +64,17 @@ export function buildRuleSet(rules: readonly CompiledRule[]): RuleSet {
     return found;
   }
 
+  // a malformed event (missing maps) is treated as empty rather than throwing out of the worker
+  const safe = (event: SigmaEvent): SigmaEvent =>
+    event !== null && typeof event === 'object' && event.raw !== null && typeof event.raw === 'object' && event.normalized !== null && typeof event.normalized === 'object'
+      ? event
+      : { raw: (event?.raw as Record<string, unknown> | undefined) ?? {}, normalized: (event?.normalized as Record<string, unknown> | undefined) ?? {} };
+
   return {
     rules,
-    candidates: (event) => candidateEntries(event).map((e) => e.rule),
-    match(event) {
+    candidates: (event) => candidateEntries(safe(event)).map((e) => e.rule),
+    match(input) {
+      const event = safe(input);
       const out: CompiledRule[] = [];
       const entries = candidateEntries(event);
       for (let i = 0; i < entries.length; i++) {
