@@ -152,6 +152,18 @@ describe('buildRuleSet', () => {
     expect(rs.match(ev({ c: 3 }, { source_product: 'other' }))).toEqual([]);
   });
 
+  test('rules sharing a long field value agree through the per-event lowering memo', () => {
+    const cmd = 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\PowerShell.EXE -NoP -W Hidden -Enc AAAA';
+    const a = compileOrThrow(ruleFromDetection("s:\n    CommandLine|contains: 'powershell.exe -nop'\ncondition: s"));
+    const b = compileOrThrow(ruleFromDetection("s:\n    CommandLine|endswith: '-enc aaaa'\ncondition: s"));
+    const c = compileOrThrow(ruleFromDetection("s:\n    CommandLine|cased|contains: 'powershell.exe'\ncondition: s"));
+    const d = compileOrThrow(ruleFromDetection("s:\n    CommandLine: 'c:\\windows\\system32\\windowspowershell\\v1.0\\powershell.exe -nop -w hidden -enc aaaa'\ncondition: s"));
+    const rs = buildRuleSet([a, b, c, d]);
+    const e = ev({ CommandLine: cmd }, { source_product: 'test' });
+    expect(rs.match(e)).toEqual([a, b, d]);
+    expect([a, b, c, d].filter((r) => r.match(e))).toEqual([a, b, d]);
+  });
+
   test('a malformed event matches nothing instead of throwing', () => {
     expect(set.match({} as SigmaEvent)).toEqual([]);
     expect(set.match({ raw: null, normalized: undefined } as unknown as SigmaEvent)).toEqual([]);

@@ -7,6 +7,7 @@
 
 import { compileFieldGetter, type FieldGetter } from './field-lookup';
 import { eventLogsource, ruleLogsourceKey } from './logsource';
+import { eventLowerer, type LoweringEvent } from './matchers';
 import type { CompiledRule, SigmaEvent } from './types';
 
 export interface RuleSet {
@@ -74,9 +75,12 @@ export function buildRuleSet(rules: readonly CompiledRule[]): RuleSet {
     rules,
     candidates: (event) => candidateEntries(safe(event)).map((e) => e.rule),
     match(input) {
-      const event = safe(input);
+      const safeEvent = safe(input);
       const out: CompiledRule[] = [];
-      const entries = candidateEntries(event);
+      const entries = candidateEntries(safeEvent);
+      if (entries.length === 0) return out;
+      // a fresh view per event: the caller's maps plus a lowering memo shared by its rules
+      const event: LoweringEvent = { raw: safeEvent.raw, normalized: safeEvent.normalized, lower: eventLowerer() };
       for (let i = 0; i < entries.length; i++) {
         const entry = entries[i];
         const req = entry.required;
