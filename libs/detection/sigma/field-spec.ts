@@ -24,7 +24,7 @@ export type FieldSpec =
       modifiers: string[];
       groups: ValuePattern[][]; // one OR-group per listed value
       combine: 'any' | 'all';
-      negate: boolean; // neq: present and matching none of the values
+      negate: boolean; // neq: NOT (field matches one of the values); a missing field is different
       timePart: TimePart | null;
     }
   | { kind: 'null'; field: string }
@@ -391,13 +391,13 @@ export function specFields(spec: FieldSpec): string[] {
 export function specRequiresField(spec: FieldSpec): boolean {
   switch (spec.kind) {
     case 'values':
-      return spec.field !== null;
+      return spec.field !== null && !spec.negate;
     case 'null':
       return false;
     case 'exists':
       return spec.value;
     case 'fieldref':
-      return true;
+      return !spec.negate;
   }
 }
 

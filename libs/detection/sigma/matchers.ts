@@ -224,7 +224,7 @@ export function compileSpec(spec: FieldSpec): EventMatcher {
       const g = compileFieldGetter(spec.field);
       const refs: FieldGetter[] = spec.refs.map(compileFieldGetter);
       const { cased, negate, combine } = spec;
-      return (e) => {
+      const positive = (e: SigmaEvent): boolean => {
         const v = g(e);
         if (v === undefined || v === null) return false;
         const present: unknown[] = [];
@@ -233,11 +233,12 @@ export function compileSpec(spec: FieldSpec): EventMatcher {
           if (o !== undefined && o !== null) present.push(o);
         }
         if (present.length === 0) return false;
-        if (negate) return present.every((o) => !textsEqual(v, o, cased));
         return combine === 'all'
           ? present.length === refs.length && present.every((o) => textsEqual(v, o, cased))
           : present.some((o) => textsEqual(v, o, cased));
       };
+      // neq is the negation of the positive form (pySigma: NOT field = ref), missing fields included
+      return negate ? (e) => !positive(e) : positive;
     }
     case 'values': {
       const { combine, negate, timePart } = spec;
@@ -257,7 +258,7 @@ export function compileSpec(spec: FieldSpec): EventMatcher {
         if (negate) {
           return (e) => {
             const v = g(e);
-            return v !== undefined && v !== null && !anyElementWith(v, any, (e as LoweringEvent).lower ?? plainLower);
+            return v === undefined || v === null || !anyElementWith(v, any, (e as LoweringEvent).lower ?? plainLower);
           };
         }
         return (e) => {

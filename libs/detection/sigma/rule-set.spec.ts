@@ -140,6 +140,8 @@ describe('buildRuleSet', () => {
     const negated = compileOrThrow(ruleFromDetection('s1:\n    a: 1\ncondition: not s1'));
     const kw = compileOrThrow(ruleFromDetection("kw:\n    - 'needle'\ncondition: kw"));
     const nul = compileOrThrow(ruleFromDetection('s1:\n    a: null\ncondition: s1'));
+    const neq = compileOrThrow(ruleFromDetection("s1:\n    a|neq: 'x'\ncondition: s1"));
+    expect(neq.requiredAnyOf).toBeNull(); // a missing field satisfies neq
     expect(sel.requiredAnyOf).toEqual(['a']);
     expect(either.requiredAnyOf).toEqual(['a', 'c']);
     expect(negated.requiredAnyOf).toBeNull();
