@@ -3,10 +3,10 @@ import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { apiChecks, apiSchema, DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, ingestSchema, loadConfig, productionChecks, workerSchema } from '@watchfloor/config';
 import { ensureLocalServices } from '@watchfloor/devstack';
-import { DEMO_PASSWORD, demoAttack, postDemoBatch } from '@watchfloor/demo';
+import { DEMO_PASSWORD, demoAttack, postDemoBatch, startWebhookSink } from '@watchfloor/demo';
 import { Client } from 'pg';
 import { migrate } from './migrate';
-import { seed } from './seed';
+import { DEMO_WEBHOOK_SECRET, seed } from './seed';
 
 /**
  * `npm run dev`: the whole stack in one process on one machine. Finds or starts Postgres and
@@ -39,7 +39,10 @@ async function main(): Promise<void> {
   };
   Object.assign(process.env, env);
   await migrate(services.databaseUrl, env, say);
-  const demo = await seed(services.databaseUrl, { demo: true, env });
+  // The on-call pager of the demo: prints each verified Standard Webhooks delivery.
+  const sinkPort = Number(process.env.WEBHOOK_SINK_PORT ?? 3009);
+  const sink = await startWebhookSink({ port: sinkPort, host: '127.0.0.1', secret: DEMO_WEBHOOK_SECRET, log: (line) => say(`pager: ${line}`) });
+  const demo = await seed(services.databaseUrl, { demo: true, env, webhookSinkUrl: `http://127.0.0.1:${sinkPort}/hooks/oncall` });
 
   const apiConfig = loadConfig(apiSchema, env, apiChecks);
   const ingestConfig = loadConfig(ingestSchema, env, productionChecks);
@@ -58,6 +61,7 @@ async function main(): Promise<void> {
     stopping = true;
     say(`${signal}: stopping (in-flight requests and jobs finish first)`);
     for (const app of [...apps].reverse()) await app.close().catch((err: Error) => say(`close failed: ${err.message}`));
+    await sink.close().catch(() => undefined);
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
