@@ -4,8 +4,10 @@ import type { DataSource } from 'typeorm';
 import type Redis from 'ioredis';
 import type { IngestConfig } from '@watchfloor/config';
 import { databaseReadiness, DbModule, OWNER_DATA_SOURCE } from '@watchfloor/db';
+import { QueueMetricsModule } from '@watchfloor/queue';
 import { HealthModule, type ReadinessCheck } from '@watchfloor/health';
-import { queueConnection, REDIS, RedisModule, redisReadiness } from '@watchfloor/queue';
+import { DEFAULT_JOB_OPTIONS, queueConnection, REDIS, RedisModule, redisReadiness } from '@watchfloor/queue';
+import { ingestProviders } from './ingest-providers';
 
 @Module({})
 export class IngestAppModule {
@@ -15,8 +17,9 @@ export class IngestAppModule {
       imports: [
         DbModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'watchfloor-ingest' }),
         RedisModule.forRoot(config.REDIS_URL),
-        BullModule.forRoot({ connection: queueConnection(config.REDIS_URL), prefix: config.QUEUE_PREFIX }),
+        BullModule.forRoot({ connection: queueConnection(config.REDIS_URL), prefix: config.QUEUE_PREFIX, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
         BullModule.registerQueue({ name: 'detect' }),
+        QueueMetricsModule,
         HealthModule.forRoot({
           useFactory: (ds: DataSource, redis: Redis): ReadinessCheck[] => [
             { name: 'postgres', check: () => databaseReadiness(ds) },
@@ -25,6 +28,7 @@ export class IngestAppModule {
           inject: [OWNER_DATA_SOURCE, REDIS],
         }),
       ],
+      providers: ingestProviders(config),
     };
   }
 }

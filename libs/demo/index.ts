@@ -1,1 +1,2 @@
 export * from './demo-msp';
+export * from './demo-attack';

@@ -26,7 +26,7 @@ function isPlainObject(v: object): boolean {
 
 /**
  * Checks that a value is what JSON.parse could have produced (plain objects, arrays, strings,
- * finite numbers, booleans, null) and nests no deeper than MAX_DEPTH. Iterative, so a hostile
+ * finite numbers, booleans, null; undefined members are tolerated as absent) and nests no deeper than MAX_DEPTH. Iterative, so a hostile
  * value cannot overflow the stack. Returns an error text or null.
  */
 export function jsonShapeError(root: unknown): string | null {
@@ -40,6 +40,7 @@ export function jsonShapeError(root: unknown): string | null {
     switch (typeof v) {
       case 'string':
       case 'boolean':
+      case 'undefined': // absent, as JSON.stringify treats it
         continue;
       case 'number':
         if (!Number.isFinite(v)) return 'record holds a number that is not finite (JSON overflow such as 1e400?)';

@@ -1,0 +1,384 @@
+// npm run bench:ingest -- [--events 200000] [--clients 4] [--batch 1000] [--baseline-rows 4000]
+// Ingest over HTTP against two baselines measured in the same run on the same rows:
+//  (a) the raw ceiling: COPY FROM STDIN of the already-normalized rows into a scratch copy of
+//      `events` (same columns and indexes), from 2 connections;
+//  (b) one INSERT per row in autocommit, on a subset, extrapolated to a rate.
+// It starts the ingest app in-process on a scratch database it creates, migrates and drops.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { Client } from 'pg';
+import Redis from 'ioredis';
+import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, ingestSchema, loadConfig } from '@watchfloor/config';
+import { applyMigrations, createDataSource, ensureDatabase } from '@watchfloor/db';
+import { withDatabase } from '@watchfloor/devstack';
+import { EventBatchAssembler, type EventRow } from '@watchfloor/ingest';
+import { createSensorWithKey } from '@watchfloor/sensors';
+import { Scope, TenantDb } from '@watchfloor/tenancy';
+import { bootstrapIngest, listeningPort } from '../apps/ingest/bootstrap';
+
+/** ../shared/corpora from the repository root, found by walking up (works from bench/ and dist/bench/). */
+function findCorpora(): string {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'shared/corpora');
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  throw new Error('shared/corpora not found above ' + __dirname);
+}
+const corpora = findCorpora();
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: number): number => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const EVENTS = arg('events', 200_000);
+const CLIENTS = arg('clients', 4);
+const BATCH = arg('batch', 1000);
+const BASELINE_ROWS = arg('baseline-rows', 4000);
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+// ---------------------------------------------------------------- corpus
+
+function readLines(file: string, max: number): Record<string, unknown>[] {
+  let buf = fs.readFileSync(file);
+  if (file.endsWith('.gz')) buf = zlib.gunzipSync(buf);
+  const out: Record<string, unknown>[] = [];
+  for (const line of buf.toString('utf8').split('\n')) {
+    if (out.length >= max) break;
+    if (!line.startsWith('{')) continue;
+    try {
+      out.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      // skip
+    }
+  }
+  return out;
+}
+
+/** Real EVE and Zeek records (alerts, flows, dns, http, tls, modbus, notices, weird, …). */
+function loadTemplates(): { eve: Record<string, unknown>[]; zeek: Record<string, unknown>[] } {
+  const eveDir = path.join(corpora, 'suricata/suricata-sample-data/_extracted');
+  const verifyDir = path.join(corpora, 'suricata/suricata-verify/_extracted');
+  const eve = [
+    ...fs.readdirSync(eveDir).flatMap((f) => readLines(path.join(eveDir, f), 1000)),
+    ...fs.readdirSync(verifyDir).filter((f) => f.endsWith('.ndjson')).flatMap((f) => readLines(path.join(verifyDir, f), 200)),
+    ...readLines(path.join(corpora, 'suricata/tenzir/eve.first6.ndjson'), 10),
+  ];
+  const zeekDir = path.join(corpora, 'zeek/brimdata-zed-sample-data/zeek-json');
+  const zeek = ['dns', 'ssl', 'weird', 'modbus', 'notice', 'rdp', 'smtp', 'ntp', 'x509', 'ntlm'].flatMap((log) => readLines(path.join(zeekDir, `${log}.json.gz`), 1500));
+  return { eve, zeek };
+}
+
+/**
+ * `count` distinct records recycled from the templates: each copy gets its own flow_id / uid and
+ * a timestamp in the last 12 hours, so none is a duplicate of another.
+ */
+function recycle(count: number, now: number): string[] {
+  const { eve, zeek } = loadTemplates();
+  const lines: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const ts = now - Math.floor((i / count) * 12 * 3600_000) - (i % 997);
+    if (i % 2 === 0) {
+      const t = eve[(i / 2) % eve.length];
+      lines.push(JSON.stringify({ ...t, timestamp: new Date(ts).toISOString(), flow_id: 10_000_000 + i }));
+    } else {
+      const t = zeek[((i - 1) / 2) % zeek.length];
+      lines.push(JSON.stringify({ ...t, ts: ts / 1000, uid: `Cb${i.toString(36)}` }));
+    }
+  }
+  return lines;
+}
+
+// ---------------------------------------------------------------- COPY without pg-copy-streams
+
+/**
+ * COPY … FROM STDIN as a pg "submittable" (pg-copy-streams is not a dependency): pg hands the
+ * connection to the active query, which answers CopyInResponse with CopyData messages.
+ */
+class CopyIn {
+  readonly done: Promise<number>;
+  private resolve!: (n: number) => void;
+  private reject!: (e: Error) => void;
+  private error: Error | null = null;
+  private rows = 0;
+  constructor(
+    readonly text: string,
+    private readonly chunks: () => Iterable<Buffer>,
+  ) {
+    this.done = new Promise((res, rej) => {
+      this.resolve = res;
+      this.reject = rej;
+    });
+  }
+  submit(connection: { query(text: string): void }): void {
+    connection.query(this.text);
+  }
+  handleCopyInResponse(connection: { sendCopyFromChunk(b: Buffer): void; endCopyFrom(): void }): void {
+    for (const chunk of this.chunks()) connection.sendCopyFromChunk(chunk);
+    connection.endCopyFrom();
+  }
+  handleCommandComplete(msg: { text?: string }): void {
+    this.rows = Number(/\d+$/.exec(msg.text ?? '')?.[0] ?? 0);
+  }
+  handleReadyForQuery(): void {
+    if (this.error) this.reject(this.error);
+    else this.resolve(this.rows);
+  }
+  handleError(err: Error): void {
+    this.error = err;
+  }
+  handleRowDescription(): void {}
+  handleDataRow(): void {}
+  handleEmptyQuery(): void {}
+  handlePortalSuspended(): void {}
+  handleCopyData(): void {}
+}
+
+const copyEscape = (s: string) => s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
+const copyField = (v: unknown): string => (v === null || v === undefined ? '\\N' : copyEscape(String(v)));
+const arrayLiteral = (a: string[] | null) => (a ? `{${a.map((x) => `"${x.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}` : null);
+
+const COLUMNS = `tenant_id, id, ts, received_at, sensor_id, batch_id, source_format, source_product, source_log, event_class, category, severity,
+  src_ip, src_port, dst_ip, dst_port, transport, app_protocol, community_id, signature, signature_id, attack_ids, ot_protocol, ot_function,
+  ot_function_code, ot_unit_id, ot_operation, message, raw`;
+
+function rowValues(r: EventRow, tenantId: string, sensorId: string, batchId: string, receivedAt: string): unknown[] {
+  return [tenantId, r.id, r.ts.toISOString(), receivedAt, sensorId, batchId, r.sourceFormat, r.sourceProduct, r.sourceLog, r.eventClass, r.category, r.severity,
+    r.srcIp, r.srcPort, r.dstIp, r.dstPort, r.transport, r.appProtocol, r.communityId, r.signature, r.signatureId, arrayLiteral(r.attackIds), r.otProtocol,
+    r.otFunction, r.otFunctionCode, r.otUnitId, r.otOperation, r.message, r.rawJson];
+}
+
+function* copyChunks(rows: EventRow[], ids: { tenantId: string; sensorId: string; batchId: string; receivedAt: string }): Generator<Buffer> {
+  let text = '';
+  for (const r of rows) {
+    text += rowValues(r, ids.tenantId, ids.sensorId, ids.batchId, ids.receivedAt).map(copyField).join('\t') + '\n';
+    if (text.length > 256 * 1024) {
+      yield Buffer.from(text);
+      text = '';
+    }
+  }
+  if (text) yield Buffer.from(text);
+}
+
+// ---------------------------------------------------------------- HTTP client
+
+function postBatch(agent: http.Agent, port: number, key: string, body: Buffer): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, path: '/v1/events', method: 'POST', agent, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/x-ndjson', 'content-length': body.length } },
+      (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (c: Buffer) => parts.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString() }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Jiffies busy and total across all CPUs (Linux /proc/stat), to see who the bottleneck is. */
+function machineCpu(): { busy: number; total: number } {
+  try {
+    const [, ...f] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+    const n = f.map(Number);
+    const idle = n[3] + (n[4] ?? 0);
+    const total = n.reduce((a, b) => a + b, 0);
+    return { busy: total - idle, total };
+  } catch {
+    return { busy: 0, total: 1 };
+  }
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+  const serverUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
+  const redisUrl = process.env.REDIS_URL || DEFAULT_REDIS_URL;
+  const dbName = `wf_bench_ingest_${Date.now()}`;
+  const url = withDatabase(serverUrl, dbName);
+  const prefix = `{wf-bench-${crypto.randomBytes(4).toString('hex')}}`;
+  log(`bench:ingest: ${EVENTS} events, ${CLIENTS} clients, batches of ${BATCH}; scratch database ${dbName}`);
+  await ensureDatabase(url);
+  const owner = createDataSource({ url, poolSize: 2 });
+  await owner.initialize();
+  let app: Awaited<ReturnType<typeof bootstrapIngest>> | null = null;
+  try {
+    await applyMigrations(owner);
+    const db = new TenantDb(owner);
+    const tenantId = crypto.randomUUID();
+    await owner.query(`INSERT INTO tenants (id, name, slug) VALUES ($1, 'Bench', 'bench')`, [tenantId]);
+    const { sensor, apiKey } = await db.withScope(Scope.tenant(tenantId), (tx) => createSensorWithKey(tx, { tenantId, name: 'bench-sensor', kind: 'OTHER' }));
+
+    const now = Date.now();
+    const lines = recycle(EVENTS, now);
+    const bodies: Buffer[] = [];
+    for (let i = 0; i < lines.length; i += BATCH) bodies.push(Buffer.from(lines.slice(i, i + BATCH).join('\n') + '\n'));
+    const totalBytes = bodies.reduce((n, b) => n + b.length, 0);
+    log(`corpus: ${lines.length} records, ${(totalBytes / 1e6).toFixed(1)} MB in ${bodies.length} bodies (${Math.round(totalBytes / lines.length)} bytes/record)`);
+
+    // The same rows as the HTTP path stores them, for the two baselines (normalized untimed).
+    const normalizeRows = (part: string[]): EventRow[] => {
+      const assembler = new EventBatchAssembler(sensor.id, { format: 'auto', receivedAt: new Date(now) }, Number.MAX_SAFE_INTEGER);
+      part.forEach((l, i) => assembler.addLine(i + 1, l));
+      const prepared = assembler.finish();
+      if (prepared.rejectedCount) throw new Error(`${prepared.rejectedCount} corpus records do not parse, e.g. ${prepared.rejected[0]?.error}`);
+      return prepared.rows;
+    };
+
+    // Phases are interleaved in rounds (HTTP, COPY, per-row; then the next third of the rows in
+    // the opposite order) and the ratio is taken per round, so drift of a shared machine's speed
+    // between phases does not decide the result.
+    const config = {
+      ...loadConfig(ingestSchema, { DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', INGEST_MAX_DETECT_BACKLOG: '1000000', INGEST_MAX_IN_FLIGHT: String(CLIENTS * 2) }),
+      INGEST_PORT: 0,
+    };
+    app = await bootstrapIngest(config, { shutdownHooks: false, host: '127.0.0.1' });
+    const port = listeningPort(app);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
+    // Warm-up: partitions, key cache, JIT, prepared statements (its own records, not counted).
+    const warm = recycle(4000, now - 3600_000).map((l) => l.replace('"flow_id":1', '"flow_id":9').replace('"uid":"Cb', '"uid":"Cw'));
+    for (let i = 0; i < warm.length; i += BATCH) await postBatch(agent, port, apiKey, Buffer.from(warm.slice(i, i + BATCH).join('\n')));
+
+    await owner.query(`CREATE TABLE bench_copy (LIKE events INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`);
+    await owner.query(`CREATE TABLE bench_rows (LIKE events INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)`);
+    const clients = await Promise.all([0, 1].map(async () => {
+      const c = new Client({ connectionString: url });
+      await c.connect();
+      return c;
+    }));
+    const ids = { tenantId, sensorId: sensor.id, batchId: crypto.randomUUID(), receivedAt: new Date(now).toISOString() };
+
+    const ROUNDS = Math.max(1, arg('rounds', 3));
+    const perRound = Math.ceil(bodies.length / ROUNDS);
+    const results: Array<{ http: number; copy: number; row: number }> = [];
+    let httpEvents = 0;
+    let httpSecondsTotal = 0;
+    let accepted = 0;
+    let duplicates = 0;
+    let refused = 0;
+    let cpuCores = 0;
+    let machineBusy = 0;
+
+    const runHttp = async (part: Buffer[]): Promise<number> => {
+      let next = 0;
+      const cpuBefore = process.cpuUsage();
+      const machineBefore = machineCpu();
+      const started = process.hrtime.bigint();
+      await Promise.all(
+        Array.from({ length: CLIENTS }, async () => {
+          while (next < part.length) {
+            const body = part[next++];
+            for (;;) {
+              const res = await postBatch(agent, port, apiKey, body);
+              if (res.status === 202) {
+                const r = JSON.parse(res.body) as { accepted: number; duplicates: number };
+                accepted += r.accepted;
+                duplicates += r.duplicates;
+                break;
+              }
+              refused++;
+              if (res.status !== 429 && res.status !== 503) throw new Error(`ingest answered ${res.status}: ${res.body.slice(0, 300)}`);
+              await new Promise((r) => setTimeout(r, 50));
+            }
+          }
+        }),
+      );
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const cpu = process.cpuUsage(cpuBefore);
+      const machine = machineCpu();
+      cpuCores += ((cpu.user + cpu.system) / 1e6 / seconds) * seconds;
+      machineBusy += ((machine.busy - machineBefore.busy) / Math.max(1, machine.total - machineBefore.total)) * seconds;
+      return seconds;
+    };
+    const runCopy = async (part: EventRow[]): Promise<number> => {
+      const halves = [part.filter((_, i) => i % 2 === 0), part.filter((_, i) => i % 2 === 1)];
+      const started = process.hrtime.bigint();
+      await Promise.all(clients.map((c, i) => {
+        const copy = new CopyIn(`COPY bench_copy (${COLUMNS}) FROM STDIN`, () => copyChunks(halves[i], ids));
+        c.query(copy as never);
+        return copy.done;
+      }));
+      return Number(process.hrtime.bigint() - started) / 1e9;
+    };
+    const placeholders = Array.from({ length: 29 }, (_, i) => `$${i + 1}`).join(',');
+    const runPerRow = async (part: EventRow[]): Promise<number> => {
+      const started = process.hrtime.bigint();
+      for (const r of part) {
+        const v = rowValues(r, ids.tenantId, ids.sensorId, ids.batchId, ids.receivedAt);
+        v[21] = r.attackIds;
+        await clients[0].query(`INSERT INTO bench_rows (${COLUMNS}) VALUES (${placeholders})`, v);
+      }
+      return Number(process.hrtime.bigint() - started) / 1e9;
+    };
+
+    for (let round = 0; round < ROUNDS; round++) {
+      const part = bodies.slice(round * perRound, (round + 1) * perRound);
+      if (!part.length) break;
+      // The very rows this round sends over HTTP, normalized beforehand (not timed).
+      const partLines = lines.slice(round * perRound * BATCH, (round + 1) * perRound * BATCH);
+      const partEvents = partLines.length;
+      const partRows = normalizeRows(partLines);
+      const subset = partRows.slice(0, Math.ceil(BASELINE_ROWS / ROUNDS));
+      let httpSeconds: number;
+      let copySeconds: number;
+      let rowSeconds: number;
+      if (round % 2 === 0) {
+        httpSeconds = await runHttp(part);
+        copySeconds = await runCopy(partRows);
+        rowSeconds = await runPerRow(subset);
+      } else {
+        rowSeconds = await runPerRow(subset);
+        copySeconds = await runCopy(partRows);
+        httpSeconds = await runHttp(part);
+      }
+      httpEvents += partEvents;
+      httpSecondsTotal += httpSeconds;
+      const r = { http: partEvents / httpSeconds, copy: partRows.length / copySeconds, row: subset.length / rowSeconds };
+      results.push(r);
+      log(`round ${round + 1}: HTTP ${Math.round(r.http)} events/s (${partEvents} in ${httpSeconds.toFixed(2)} s), COPY ${Math.round(r.copy)} rows/s (${partRows.length}), per-row ${Math.round(r.row)} rows/s (${subset.length}) -> R ${(r.http / r.copy).toFixed(2)}, S ${(r.http / r.row).toFixed(1)}`);
+    }
+    agent.destroy();
+    await Promise.all(clients.map((c) => c.end()));
+    const [{ n: stored }] = await owner.query(`SELECT count(*)::int AS n FROM events WHERE batch_id IN (SELECT id FROM ingest_batches)`);
+    log(`HTTP ingest total: ${httpEvents} events in ${httpSecondsTotal.toFixed(2)} s (accepted ${accepted}, duplicates ${duplicates}, 429/503 retries ${refused}); ` +
+      `CPU while ingesting: this process ${(cpuCores / httpSecondsTotal).toFixed(2)} cores, machine ${((machineBusy / httpSecondsTotal) * 100).toFixed(0)}% busy of ${os.cpus().length} cores`);
+    if (accepted !== httpEvents) throw new Error(`accepted ${accepted} of ${httpEvents} distinct events`);
+    if (stored < accepted) throw new Error(`rows stored ${stored} < accepted ${accepted}`);
+    await app.close();
+    app = null;
+
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const R = median(results.map((r) => r.http / r.copy));
+    const S = median(results.map((r) => r.http / r.row));
+    const httpRate = httpEvents / httpSecondsTotal;
+    const copyRate = median(results.map((r) => r.copy));
+    const rowRate = median(results.map((r) => r.row));
+    process.stdout.write(
+      `ingest: ${Math.round(httpRate)} events/s over HTTP = ${R.toFixed(2)} × COPY ceiling (${Math.round(copyRate)} rows/s), ${S.toFixed(1)} × per-row baseline (${Math.round(rowRate)} rows/s) [medians of ${results.length} interleaved rounds]\n`,
+    );
+  } finally {
+    if (app) await app.close().catch(() => undefined);
+    await owner.destroy();
+    const admin = new Client({ connectionString: withDatabase(serverUrl, 'postgres') });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+    const redis = new Redis(redisUrl);
+    let cursor = '0';
+    do {
+      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = nextCursor;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+    redis.disconnect();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench:ingest failed: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});

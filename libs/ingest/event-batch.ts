@@ -1,0 +1,232 @@
+// Pure: turns parsed records into rows for the events table, with in-batch deduplication and
+// per-line rejections. No database, no clock (receivedAt comes in through the parse options).
+import net from 'node:net';
+import { eventFingerprint, fingerprintToUuid, parseRecord, parseTextLine } from '@watchfloor/normalize';
+import type { NormalizedEvent, ParseOptions, ParseResult, Severity } from '@watchfloor/normalize';
+import { IngestError } from './ingest.errors';
+
+/** events.severity is a smallint: the rank of the normalized severity. */
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { INFO: 0, LOW: 1, MEDIUM: 2, HIGH: 3, CRITICAL: 4 };
+export const SEVERITY_BY_RANK: readonly Severity[] = ['INFO', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
+
+/** A rejected record: its 1-based physical line (JSON arrays: element index + 1) and why. */
+export interface RejectedLine {
+  line: number;
+  error: string;
+}
+
+/** One event as it will be stored (normalized columns, raw as JSON text). */
+export interface EventRow {
+  id: string;
+  ts: Date;
+  tsFromSource: boolean;
+  sourceFormat: string;
+  sourceProduct: string;
+  sourceLog: string;
+  eventClass: string;
+  category: string | null;
+  severity: number;
+  srcIp: string | null;
+  srcPort: number | null;
+  dstIp: string | null;
+  dstPort: number | null;
+  transport: string | null;
+  appProtocol: string | null;
+  communityId: string | null;
+  signature: string | null;
+  signatureId: string | null;
+  attackIds: string[] | null;
+  otProtocol: string | null;
+  otFunction: string | null;
+  otFunctionCode: number | null;
+  otUnitId: number | null;
+  otOperation: string | null;
+  message: string | null;
+  rawJson: string;
+}
+
+export interface AssembledBatch {
+  /** Unique by id, sorted by id (sorted batches do not deadlock each other on ON CONFLICT). */
+  rows: EventRow[];
+  /** Records that repeated an earlier record of the same batch. */
+  duplicatesInBatch: number;
+  /** First MAX_REPORTED_REJECTIONS rejections. */
+  rejected: RejectedLine[];
+  rejectedCount: number;
+  /** Non-blank records seen (accepted, duplicate or rejected). */
+  records: number;
+  /** The source formats seen, e.g. "suricata" or "suricata,zeek". */
+  formats: string;
+}
+
+export const MAX_REPORTED_REJECTIONS = 1000;
+const MAX_ERROR_CHARS = 300;
+
+/**
+ * Collects one batch. addLine/addRecord throw IngestError too_many_events when the batch passes
+ * maxEvents records; every other problem of a record becomes a rejection of its line.
+ */
+export class EventBatchAssembler {
+  private readonly byId = new Map<string, EventRow>();
+  private readonly rejected: RejectedLine[] = [];
+  private readonly formats = new Set<string>();
+  private rejectedCount = 0;
+  private duplicates = 0;
+  private records = 0;
+
+  constructor(
+    private readonly sensorId: string,
+    private readonly parseOptions: ParseOptions,
+    private readonly maxEvents: number,
+  ) {}
+
+  /** A text line (NDJSON, CEF or syslog-wrapped CEF); blank lines are skipped, not rejected. */
+  addLine(lineNo: number, text: string): void {
+    if (isBlank(text)) return;
+    this.countRecord();
+    this.take(lineNo, parseTextLine(text, this.parseOptions));
+  }
+
+  /** An already parsed JSON value (an element of a JSON array body, or the body's one object). */
+  addRecord(lineNo: number, value: unknown): void {
+    this.countRecord();
+    this.take(lineNo, parseRecord(value, this.parseOptions));
+  }
+
+  reject(lineNo: number, error: string): void {
+    this.rejectedCount++;
+    if (this.rejected.length < MAX_REPORTED_REJECTIONS) {
+      this.rejected.push({ line: lineNo, error: error.length > MAX_ERROR_CHARS ? `${error.slice(0, MAX_ERROR_CHARS)}…` : error });
+    }
+  }
+
+  finish(): AssembledBatch {
+    const rows = [...this.byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return {
+      rows,
+      duplicatesInBatch: this.duplicates,
+      rejected: this.rejected,
+      rejectedCount: this.rejectedCount,
+      records: this.records,
+      formats: [...this.formats].sort().join(','),
+    };
+  }
+
+  private countRecord(): void {
+    this.records++;
+    if (this.records > this.maxEvents) {
+      throw new IngestError('too_many_events', `the batch has more than ${this.maxEvents} events`, { limitEvents: this.maxEvents });
+    }
+  }
+
+  private take(lineNo: number, result: ParseResult): void {
+    if (!result.ok) return this.reject(lineNo, result.error);
+    const row = toEventRow(this.sensorId, result.event);
+    if (typeof row === 'string') return this.reject(lineNo, row);
+    if (this.byId.has(row.id)) {
+      this.duplicates++;
+      return;
+    }
+    this.byId.set(row.id, row);
+    this.formats.add(row.sourceFormat);
+  }
+}
+
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 0xfeff) return false;
+  }
+  return true;
+}
+
+/**
+ * The stored form of a normalized event, or an error string. Values Postgres would refuse (NUL
+ * characters, unpaired surrogates in jsonb, malformed addresses, out-of-range integers) are
+ * neutralised here so that one odd record can never fail the whole batch's INSERT.
+ */
+export function toEventRow(sensorId: string, event: NormalizedEvent): EventRow | string {
+  const time = event.ts instanceof Date ? event.ts.getTime() : NaN;
+  if (!Number.isFinite(time)) return 'the event has no valid timestamp';
+  let id: string;
+  try {
+    id = fingerprintToUuid(eventFingerprint(sensorId, event));
+  } catch (err) {
+    return `cannot fingerprint the event: ${(err as Error).message}`;
+  }
+  return {
+    id,
+    ts: event.ts,
+    tsFromSource: event.tsFromSource === true,
+    sourceFormat: text(event.sourceFormat) ?? 'unknown',
+    sourceProduct: text(event.sourceProduct) ?? 'unknown',
+    sourceLog: text(event.sourceLog) ?? 'unknown',
+    eventClass: text(event.eventClass) ?? 'other',
+    category: text(event.category),
+    severity: SEVERITY_RANK[event.severity] ?? 0,
+    srcIp: ip(event.srcIp),
+    srcPort: port(event.srcPort),
+    dstIp: ip(event.dstIp),
+    dstPort: port(event.dstPort),
+    transport: text(event.transport),
+    appProtocol: text(event.appProtocol),
+    communityId: text(event.communityId),
+    signature: text(event.signature),
+    signatureId: text(event.signatureId),
+    attackIds: Array.isArray(event.attackIds) && event.attackIds.length ? event.attackIds.map((a) => text(a) ?? '') : null,
+    otProtocol: text(event.otProtocol),
+    otFunction: text(event.otFunction),
+    otFunctionCode: int32(event.otFunctionCode),
+    otUnitId: int32(event.otUnitId),
+    otOperation: text(event.otOperation),
+    message: text(event.message),
+    rawJson: storableJson(event.raw ?? {}),
+  };
+}
+
+const NUL = /\0/g;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+function text(value: unknown): string | null {
+  if (typeof value !== 'string') return value === null || value === undefined ? null : text(String(value));
+  return value.includes('\0') ? value.replace(NUL, '\uFFFD') : value;
+}
+
+function ip(value: unknown): string | null {
+  return typeof value === 'string' && !value.includes('%') && net.isIP(value) !== 0 ? value : null;
+}
+
+function port(value: unknown): number | null {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 65535 ? value : null;
+}
+
+function int32(value: unknown): number | null {
+  return typeof value === 'number' && Number.isInteger(value) && value >= -2147483648 && value <= 2147483647 ? value : null;
+}
+
+/**
+ * JSON text jsonb accepts. JSON.stringify escapes NUL as \u0000 and unpaired surrogates as
+ * \udXXX, both of which jsonb refuses: when either may be present, the strings (and keys) are
+ * rewritten with U+FFFD. The check is a cheap substring test; a false alarm only costs the walk.
+ */
+export function storableJson(raw: unknown): string {
+  const json = JSON.stringify(raw);
+  if (!json.includes('\\u0000') && !json.includes('\\ud')) return json;
+  return JSON.stringify(clean(raw));
+}
+
+function cleanString(s: string): string {
+  return s.replace(NUL, '\uFFFD').replace(LONE_SURROGATE, '\uFFFD');
+}
+
+function clean(value: unknown): unknown {
+  if (typeof value === 'string') return cleanString(value);
+  if (Array.isArray(value)) return value.map(clean);
+  if (value !== null && typeof value === 'object') {
+    // A null-prototype object, so that a "__proto__" key stays a plain key.
+    const out = Object.create(null) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(value)) out[cleanString(k)] = clean(v);
+    return out;
+  }
+  return value;
+}

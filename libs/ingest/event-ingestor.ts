@@ -1,0 +1,195 @@
+// One POST /v1/events, independent of the HTTP framework: read and parse the body as it streams
+// in, write the batch in one transaction, then hand detection a reference to it.
+import crypto from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { EventPartitionCache } from '@watchfloor/db';
+import type { ParseOptions, SourceFormat } from '@watchfloor/normalize';
+import type { TenantDb } from '@watchfloor/tenancy';
+import { Scope } from '@watchfloor/tenancy';
+import { bodyChunks, forEachLine, parseContentEncoding, readAllText } from './body-reader';
+import { EventBatchAssembler, type RejectedLine } from './event-batch';
+import { writeEventBatch } from './event-writer';
+import { markBatchEnqueued } from './batch-outbox';
+import { IngestError } from './ingest.errors';
+import type { SensorPrincipal } from './sensor-key-authenticator';
+
+export const INGEST_FORMATS = ['auto', 'suricata', 'zeek', 'cef', 'ocsf', 'native'] as const;
+export type IngestFormat = (typeof INGEST_FORMATS)[number];
+
+export type BodyKind = 'lines' | 'json';
+
+const LINE_TYPES = new Set(['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines', 'application/jsonlines', 'text/plain']);
+
+/** `Content-Type` → how the body is read, or IngestError unsupported_media_type (415). */
+export function bodyKindOf(contentType: string | undefined): BodyKind {
+  const [media, ...params] = (contentType ?? '').split(';');
+  const type = media.trim().toLowerCase();
+  const charset = params.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith('charset='))?.slice(8).replace(/"/g, '');
+  if (charset && charset !== 'utf-8' && charset !== 'utf8' && charset !== 'us-ascii') {
+    throw new IngestError('unsupported_media_type', `charset ${charset.slice(0, 40)} is not supported (send UTF-8)`);
+  }
+  if (type === 'application/json') return 'json';
+  if (LINE_TYPES.has(type)) return 'lines';
+  throw new IngestError(
+    'unsupported_media_type',
+    type ? `Content-Type ${type.slice(0, 80)} is not supported (use application/x-ndjson, application/json or text/plain)` : 'Content-Type is required (application/x-ndjson, application/json or text/plain)',
+  );
+}
+
+export function parseIngestFormat(value: unknown): IngestFormat {
+  if (value === undefined || value === '') return 'auto';
+  if (typeof value === 'string' && (INGEST_FORMATS as readonly string[]).includes(value)) return value as IngestFormat;
+  throw new IngestError('invalid_format', `format must be one of ${INGEST_FORMATS.join(', ')}`);
+}
+
+export interface IngestRequest {
+  principal: SensorPrincipal;
+  format: IngestFormat;
+  contentType: string | undefined;
+  contentEncoding: string | undefined;
+  /** Declared Content-Length, when the client sent one. */
+  contentLength: number | undefined;
+  body: Readable;
+  receivedAt: Date;
+}
+
+export interface IngestAccepted {
+  batchId: string;
+  accepted: number;
+  duplicates: number;
+  rejected: RejectedLine[];
+  /** Total rejections (rejected lists at most the first 1000). */
+  rejectedCount: number;
+}
+
+export interface EventIngestorOptions {
+  maxBodyBytes: number;
+  maxLineBytes: number;
+  maxEventsPerBatch: number;
+  retentionDays: number;
+  /** Enqueue the detect job of a committed batch (jobId = batchId). */
+  enqueueDetect: (job: { tenantId: string; batchId: string }) => Promise<void>;
+  enqueueTimeoutMs?: number;
+  onEnqueueError?: (err: unknown, batch: { tenantId: string; batchId: string }) => void;
+}
+
+const SENSOR_PRODUCTS: Record<string, string> = { SURICATA: 'suricata', ZEEK: 'zeek' };
+
+export class EventIngestor {
+  constructor(
+    private readonly db: TenantDb,
+    private readonly partitions: EventPartitionCache,
+    private readonly options: EventIngestorOptions,
+  ) {}
+
+  /** Check the request's headers before reading any of its body (415/413 early). */
+  precheck(req: Pick<IngestRequest, 'contentType' | 'contentEncoding' | 'contentLength'>): void {
+    bodyKindOf(req.contentType);
+    parseContentEncoding(req.contentEncoding);
+    if (req.contentLength !== undefined && req.contentLength > this.options.maxBodyBytes) {
+      throw new IngestError('body_too_large', `the body exceeds the limit of ${this.options.maxBodyBytes} bytes`, { limitBytes: this.options.maxBodyBytes });
+    }
+  }
+
+  async ingest(req: IngestRequest): Promise<IngestAccepted> {
+    this.precheck(req);
+    const kind = bodyKindOf(req.contentType);
+    const encoding = parseContentEncoding(req.contentEncoding);
+    const { principal } = req;
+    const parseOptions: ParseOptions = {
+      format: req.format as SourceFormat | 'auto',
+      receivedAt: req.receivedAt,
+      ...(principal.declaredLog ? { declaredLog: principal.declaredLog } : {}),
+      ...(SENSOR_PRODUCTS[principal.sensorKind] ? { sensorProduct: SENSOR_PRODUCTS[principal.sensorKind] } : {}),
+    };
+    const assembler = new EventBatchAssembler(principal.sensorId, parseOptions, this.options.maxEventsPerBatch);
+    const chunks = bodyChunks(req.body, encoding, this.options.maxBodyBytes);
+    if (kind === 'lines') {
+      await forEachLine(chunks, this.options.maxLineBytes, (lineNo, text) => assembler.addLine(lineNo, text));
+    } else {
+      await this.readJsonBody(await readAllText(chunks), assembler);
+    }
+    const batch = assembler.finish();
+    if (batch.rows.length === 0 && batch.duplicatesInBatch === 0) {
+      throw new IngestError(
+        'no_valid_events',
+        batch.records === 0 ? 'the body holds no events' : `none of the ${batch.records} records could be parsed`,
+        { rejected: batch.rejected.slice(0, 100) },
+      );
+    }
+
+    const batchId = crypto.randomUUID();
+    const written = await writeEventBatch(
+      this.db,
+      this.partitions,
+      {
+        tenantId: principal.tenantId,
+        sensorId: principal.sensorId,
+        batchId,
+        receivedAt: req.receivedAt,
+        format: batch.formats,
+        rows: batch.rows,
+        duplicatesInBatch: batch.duplicatesInBatch,
+        rejectedCount: batch.rejectedCount,
+      },
+      {
+        partitionWindow: {
+          from: new Date(req.receivedAt.getTime() - this.options.retentionDays * 86400000),
+          to: new Date(req.receivedAt.getTime() + 8 * 86400000),
+        },
+      },
+    );
+    if (written.status === 'PENDING') await this.enqueue(principal.tenantId, batchId);
+    return { batchId, accepted: written.accepted, duplicates: written.duplicates, rejected: batch.rejected, rejectedCount: batch.rejectedCount };
+  }
+
+  /**
+   * application/json: one object, or an array whose element i is reported as line i + 1. A body
+   * that is not one JSON value but has several lines is read as NDJSON (shippers often label
+   * NDJSON as application/json).
+   */
+  private async readJsonBody(text: string, assembler: EventBatchAssembler): Promise<void> {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      if (text.trim() === '') return;
+      if (text.trim().includes('\n')) {
+        const lines = text.split('\n');
+        for (let i = 0; i < lines.length; i++) {
+          const line = lines[i].endsWith('\r') ? lines[i].slice(0, -1) : lines[i];
+          if (Buffer.byteLength(line) > this.options.maxLineBytes) {
+            throw new IngestError('line_too_large', `line ${i + 1} exceeds the limit of ${this.options.maxLineBytes} bytes`, { line: i + 1, limitBytes: this.options.maxLineBytes });
+          }
+          assembler.addLine(i + 1, line);
+        }
+        return;
+      }
+      throw new IngestError('invalid_body', `invalid JSON: ${(err as Error).message.slice(0, 200)}`);
+    }
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) assembler.addRecord(i + 1, value[i]);
+    } else {
+      assembler.addRecord(1, value);
+    }
+  }
+
+  /**
+   * After commit. A failure or a hang here (Redis down) still answers 202: the batch is durable
+   * and PENDING, and the reconciler enqueues it. enqueued_at tells the reconciler it was sent.
+   */
+  private async enqueue(tenantId: string, batchId: string): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('detect enqueue timed out')), this.options.enqueueTimeoutMs ?? 2000);
+      });
+      await Promise.race([this.options.enqueueDetect({ tenantId, batchId }), timeout]);
+      await this.db.withScope(Scope.tenant(tenantId), (tx) => markBatchEnqueued(tx, batchId));
+    } catch (err) {
+      this.options.onEnqueueError?.(err, { tenantId, batchId });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
