@@ -1,4 +1,5 @@
 import { InitialSchema1764000000000 } from './1764000000000-InitialSchema';
+import { TenantWallInitPlan1764100000000 } from './1764100000000-TenantWallInitPlan';
 
 /** Every migration in order; listed explicitly so the compiled build needs no glob. */
-export const ALL_MIGRATIONS = [InitialSchema1764000000000];
+export const ALL_MIGRATIONS = [InitialSchema1764000000000, TenantWallInitPlan1764100000000];
