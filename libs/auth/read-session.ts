@@ -26,7 +26,7 @@ export class ReadSession {
       this.tx = new Promise<ScopedTx>((resolveTx, rejectTx) => {
         this.finished = this.db
           .withScope(this.scope, (tx) => {
-            resolveTx(tx);
+            resolveTx(serialised(tx));
             return new Promise<void>((done) => (this.release = done));
           })
           .catch((err) => {
@@ -51,4 +51,21 @@ export class ReadSession {
     this.release?.();
     await this.finished;
   }
+}
+
+/**
+ * Loaders of one request run concurrently but share one connection: their statements are queued
+ * here, one at a time, rather than handed to the driver while it is busy.
+ */
+function serialised(tx: ScopedTx): ScopedTx {
+  let tail: Promise<unknown> = Promise.resolve();
+  return {
+    scope: tx.scope,
+    manager: tx.manager,
+    query<T>(sql: string, params?: unknown[]): Promise<T[]> {
+      const next = tail.then(() => tx.query<T>(sql, params));
+      tail = next.catch(() => undefined);
+      return next;
+    },
+  };
 }
