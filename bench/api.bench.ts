@@ -169,6 +169,8 @@ async function main(): Promise<void> {
     const check = await gql(token, LIST, { f: filters[0] });
     console.log(`  list sample: ${check.incidents.edges.length} of ${check.incidents.totalCount}`);
 
+    // The floor: HTTP + GraphQL + auth with no data read, to separate transport cost from queries.
+    await measure('api floor (me)', ITERATIONS, async () => void (await gql(token, `{ me { id } }`)));
     const apiList = await measure('api incidents (GraphQL)', ITERATIONS, async (i) => void (await gql(token, LIST, { f: filters[i % filters.length] })));
     const apiDetail = await measure('api detail (GraphQL)', ITERATIONS, async (i) => void (await gql(token, DETAIL, { id: sampleIds[i % sampleIds.length] })));
 
