@@ -5,14 +5,13 @@ import type { ScopedTx, TenantDb, TenantScope } from '@watchfloor/tenancy';
  * opened on first use and committed when the response is sent. Each scoped transaction costs
  * four round trips of set-up (BEGIN, scope, role, COMMIT); sharing one cuts an incident detail
  * from seven transactions to one. Writes never use it: mutations open their own transaction and
- * commit before publishing. After a failed statement the transaction is unusable, so later reads
- * of the request fall back to transactions of their own.
+ * commit before publishing. After a failed statement the transaction is ended and later reads of
+ * the request open a new one.
  */
 export class ReadSession {
   private tx: Promise<ScopedTx> | null = null;
   private release: (() => void) | null = null;
-  private finished: Promise<unknown> | null = null;
-  private broken = false;
+  private readonly finished: Promise<unknown>[] = [];
   private closed = false;
 
   constructor(
@@ -20,25 +19,35 @@ export class ReadSession {
     private readonly scope: TenantScope,
   ) {}
 
-  run<T>(work: (tx: ScopedTx) => Promise<T>): Promise<T> {
-    if (this.broken || this.closed) return this.db.withScope(this.scope, work);
-    if (!this.tx) {
-      this.tx = new Promise<ScopedTx>((resolveTx, rejectTx) => {
-        this.finished = this.db
+  private open(): Promise<ScopedTx> {
+    const opened = new Promise<ScopedTx>((resolveTx, rejectTx) => {
+      this.finished.push(
+        this.db
           .withScope(this.scope, (tx) => {
             resolveTx(serialised(tx));
             return new Promise<void>((done) => (this.release = done));
           })
-          .catch((err) => {
-            rejectTx(err);
-          });
-      });
-    }
-    return this.tx.then(async (tx) => {
+          .catch(rejectTx),
+      );
+    });
+    return opened;
+  }
+
+  run<T>(work: (tx: ScopedTx) => Promise<T>): Promise<T> {
+    if (this.closed) return this.db.withScope(this.scope, work);
+    const current = (this.tx ??= this.open());
+    return current.then(async (tx) => {
       try {
         return await work(tx);
       } catch (err) {
-        this.broken = true;
+        // The transaction is aborted: end it now (one connection per request at most) and let
+        // later reads of the request open a fresh one.
+        if (this.tx === current) {
+          const release = this.release;
+          this.tx = null;
+          this.release = null;
+          release?.();
+        }
         throw err;
       }
     });
@@ -46,10 +55,9 @@ export class ReadSession {
 
   async close(): Promise<void> {
     this.closed = true;
-    if (!this.tx) return;
-    await this.tx.catch(() => undefined);
+    if (this.tx) await this.tx.catch(() => undefined);
     this.release?.();
-    await this.finished;
+    await Promise.all(this.finished);
   }
 }
 
