@@ -8,6 +8,7 @@ import { HealthModule, type ReadinessCheck } from '@watchfloor/health';
 import { DEFAULT_JOB_OPTIONS, parseQueueList, QUEUE_NAMES, type QueueName, queueConnection, REDIS, RedisModule, redisReadiness } from '@watchfloor/queue';
 import { BatchReconcilerProcessor, RECONCILER_CONFIG } from '@watchfloor/ingest';
 import { MaintenanceProcessor, MaintenanceScheduler } from './maintenance.processor';
+import { ReportsProcessor, ReportsScheduler } from './reports.processor';
 import { WORKER_CONFIG } from './worker-config';
 
 /** Processors per queue; a worker Deployment consumes only the queues named in WORKER_QUEUES. */
@@ -17,7 +18,7 @@ const PROCESSORS: Record<QueueName, Provider[]> = {
   incidents: [],
   sla: [],
   deliver: [],
-  reports: [],
+  reports: [ReportsProcessor, ReportsScheduler],
   maintenance: [MaintenanceProcessor, MaintenanceScheduler],
 };
 
