@@ -102,7 +102,13 @@ describe('reports through the API and the worker', () => {
       [tenantA],
     );
     endpointId = ep.id;
-    // A PagerDuty endpoint gets no report.ready.
+    // No report.ready for: a PagerDuty endpoint, a STANDARD one that takes only other events, a disabled one.
+    await api.t.owner.query(
+      `INSERT INTO webhook_endpoints (tenant_id, name, kind, url, secret_ciphertext, event_types, enabled) VALUES
+       ($1, 'only resolved', 'STANDARD', 'https://a.example.test/hook', 'x', '{incident.resolved}', true),
+       ($1, 'switched off', 'STANDARD', 'https://b.example.test/hook', 'x', '{}', false)`,
+      [tenantA],
+    );
     await api.t.owner.query(`INSERT INTO webhook_endpoints (tenant_id, name, kind, url, routing_key_ciphertext) VALUES ($1, 'pd', 'PAGERDUTY', 'https://events.pagerduty.com/v2/enqueue', 'x')`, [tenantA]);
 
     for (const role of [Role.CUSTOMER_VIEWER, Role.CUSTOMER_ADMIN, Role.SOC_ANALYST]) tokens[role] = (await api.userWithToken(role, [tenantA])).token;
