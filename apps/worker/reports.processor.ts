@@ -3,8 +3,10 @@ import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
 import type { DeliverJobData, MonthlyReportJobData, ReportJobData, ReportReconcileJobData } from '@watchfloor/queue';
 import { ensureReconcileScheduler, reconcileMonthlySchedulers, type ReportJobResult, type ReportsQueue, runReportJob } from '@watchfloor/reporting';
-import { withJobSpan } from '@watchfloor/telemetry';
+import { histogram, withJobSpan } from '@watchfloor/telemetry';
 import { TenantDb } from '@watchfloor/tenancy';
+
+const jobSeconds = histogram('watchfloor_report_job_seconds', 'Duration of reports jobs by job and outcome', ['job', 'outcome'], [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300]);
 
 type ReportsJob = Job<ReportJobData | MonthlyReportJobData | ReportReconcileJobData>;
 
@@ -25,11 +27,21 @@ export class ReportsProcessor extends WorkerHost {
   process(job: ReportsJob): Promise<ReportJobResult> {
     // A scheduled job's fire time (timestamp + delay), so a late run still reports the right month.
     const scheduledAt = new Date(job.timestamp + (job.delay ?? 0));
+    const stop = jobSeconds.startTimer({ job: job.name });
     return withJobSpan(`reports.${job.name}`, job.data.trace, { 'watchfloor.tenant_id': job.data.tenantId ?? 'platform' }, () =>
       runReportJob(
         { db: this.db, reports: this.reports as Queue<ReportJobData>, deliver: this.deliver, reconcile: () => reconcileMonthlySchedulers(this.db, this.reports) },
         { name: job.name, data: job.data, scheduledAt },
       ),
+    ).then(
+      (result) => {
+        stop({ outcome: result.job === 'generate' ? result.result.status.toLowerCase() : 'ok' });
+        return result;
+      },
+      (err: unknown) => {
+        stop({ outcome: 'error' });
+        throw err;
+      },
     );
   }
 }

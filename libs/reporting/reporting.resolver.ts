@@ -143,11 +143,12 @@ export class ReportingResolver {
     @Args('to', { type: () => Date }) to: Date,
   ): Promise<ReportObject> {
     visibleTenant(caller, tenantId);
+    let slot: string | null = null;
     try {
       const row = await withCallerScope(this.db, caller, async (tx) => {
         checkPeriod(from, to, await tenantZone(tx, tenantId));
         // Counted only for a valid request; a refusal throws before the insert.
-        if (isCustomer(caller)) await this.takeCustomerSlot(tenantId);
+        if (isCustomer(caller)) slot = await this.takeCustomerSlot(tenantId);
         const [inserted] = await tx.query<ReportRow>(
           `WITH r AS (INSERT INTO reports (tenant_id, period_from, period_to, kind, status, requested_by) VALUES ($1, $2, $3, 'ON_DEMAND', 'QUEUED', $4) RETURNING *)
            SELECT r.id, r.tenant_id, r.period_from, r.period_to, r.status, r.kind, r.created_at, r.started_at, r.finished_at, r.error, NULL::json AS formats FROM r`,
@@ -160,21 +161,27 @@ export class ReportingResolver {
         return inserted;
       });
       // After commit: the worker must find the row. A lost enqueue is re-enqueued by the hourly reconcile.
+      slot = null;
       await enqueueReportGeneration(this.queue, { tenantId, reportId: row.id, trace: injectTraceContext() });
       return toReport(row, caller);
     } catch (err) {
+      // Nothing was created: give the customer their slot back.
+      if (slot) await this.redis.decr(slot).catch(() => undefined);
       throw domainErrorOf(err);
     }
   }
 
-  private async takeCustomerSlot(tenantId: string): Promise<void> {
+  /** Takes one of the tenant's on-demand slots (returns its counter key) or refuses with the retry time. */
+  private async takeCustomerSlot(tenantId: string): Promise<string> {
     const { keyPrefix, customerLimit, customerWindowSeconds } = this.options;
-    const [n, ttlMs] = (await this.redis.eval(RATE_SCRIPT, 1, `${keyPrefix}report-rate:${tenantId.toLowerCase()}`, String(customerWindowSeconds * 1000))) as [number, number];
+    const key = `${keyPrefix}report-rate:${tenantId.toLowerCase()}`;
+    const [n, ttlMs] = (await this.redis.eval(RATE_SCRIPT, 1, key, String(customerWindowSeconds * 1000))) as [number, number];
     if (n > customerLimit) {
       const retryAfterSeconds = Math.max(1, Math.ceil(ttlMs / 1000));
       throw invalidInput(`report limit reached: ${customerLimit} on-demand reports per ${customerWindowSeconds / 60} minutes for this tenant; try again in ${retryAfterSeconds} s`, {
         reason: 'RATE_LIMITED', retryAfterSeconds,
       });
     }
+    return key;
   }
 }
