@@ -12,9 +12,13 @@ export interface JobQueue<T> {
 
 export const REPORT_READY_EVENT = 'report.ready';
 
-/** Enqueue the production of a report; jobId = report id, so enqueueing twice runs it once. */
-export async function enqueueReportGeneration(queue: JobQueue<ReportJobData>, job: { tenantId: string; reportId: string; trace?: JobEnvelope['trace'] }): Promise<void> {
-  await queue.add(REPORT_JOBS.generate, { tenantId: job.tenantId, reportId: job.reportId, trace: job.trace }, { jobId: job.reportId });
+/**
+ * Enqueue the production of a report; jobId = report id, so enqueueing twice runs it once. A
+ * re-enqueue by the reconcile passes `retry` (BullMQ ignores an id it still holds, even a failed
+ * job's), giving `<reportId>_<retry>` (BullMQ refuses ':' in custom ids).
+ */
+export async function enqueueReportGeneration(queue: JobQueue<ReportJobData>, job: { tenantId: string; reportId: string; trace?: JobEnvelope['trace']; retry?: string }): Promise<void> {
+  await queue.add(REPORT_JOBS.generate, { tenantId: job.tenantId, reportId: job.reportId, trace: job.trace }, { jobId: job.retry ? `${job.reportId}_${job.retry}` : job.reportId });
 }
 
 export interface ReportReadyData {
@@ -105,8 +109,10 @@ export async function requeueStaleReports(db: TenantDb, queue: JobQueue<ReportJo
       [new Date(now.getTime() - STALE_REPORT_MS)],
     ),
   );
-  // jobId = report id: a job still waiting in Redis is not duplicated.
-  for (const r of stale) await enqueueReportGeneration(queue, { tenantId: r.tenant_id, reportId: r.id });
+  // One retry job per report and stale window: several reconciles in it add it once. A duplicate
+  // run is harmless anyway (generateReport locks the row and leaves a READY report alone).
+  const retry = `r${Math.floor(now.getTime() / STALE_REPORT_MS)}`;
+  for (const r of stale) await enqueueReportGeneration(queue, { tenantId: r.tenant_id, reportId: r.id, retry });
   return stale.length;
 }
 

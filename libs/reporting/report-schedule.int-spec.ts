@@ -1,10 +1,10 @@
 import crypto from 'node:crypto';
 import { Queue } from 'bullmq';
-import { queueConnection, REPORT_JOBS } from '@watchfloor/queue';
+import { queueConnection, REPORT_JOBS, type ReportJobData } from '@watchfloor/queue';
 import { Scope } from '@watchfloor/tenancy';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '../../test/harness';
 import { createScheduledReport, MONTHLY_REPORT_PATTERN, monthlySchedulerId, nextMonthlyRun, RECONCILE_SCHEDULER_ID, reconcileMonthlySchedulers, type ReportsQueue, ensureReconcileScheduler } from './report-schedule';
-import { requeueStaleReports, runReportJob } from './report-jobs';
+import { enqueueReportGeneration, requeueStaleReports, runReportJob, STALE_REPORT_MS } from './report-jobs';
 
 describe('monthly report schedulers (BullMQ, Postgres)', () => {
   let t: TestDatabase;
@@ -115,9 +115,20 @@ describe('monthly report schedulers (BullMQ, Postgres)', () => {
        ($1, $4, '2026-01-01', '2026-02-01', 'QUEUED', now(), NULL), ($1, $5, '2026-01-01', '2026-02-01', 'READY', $6, $6)`,
       [berlin, ids.queued, ids.running, ids.fresh, ids.ready, old],
     );
-    const added: string[] = [];
-    const n = await requeueStaleReports(t.db, { add: async (_n, d) => void added.push(d.reportId) }, new Date());
+    // The queue still holds the first job of the QUEUED report under its plain id (as a failed job
+    // would stay): re-adding that id would be ignored, so the retry needs its own id.
+    const genQueue = queue as unknown as Queue<ReportJobData>;
+    await enqueueReportGeneration(genQueue, { tenantId: berlin, reportId: ids.queued });
+    const now = new Date();
+    const n = await requeueStaleReports(t.db, genQueue, now);
     expect(n).toBe(2);
-    expect(added.sort()).toEqual([ids.queued, ids.running].sort());
+    const bucket = Math.floor(now.getTime() / STALE_REPORT_MS);
+    const again = await Promise.all([ids.queued, ids.running].map((id) => genQueue.getJob(`${id}_r${bucket}`)));
+    expect(again.map((j) => j?.data.reportId)).toEqual([ids.queued, ids.running]);
+    expect(await genQueue.getJob(`${ids.fresh}_r${bucket}`)).toBeUndefined();
+    // A second reconcile in the same window adds nothing more.
+    const before = await genQueue.getJobCounts();
+    await requeueStaleReports(t.db, genQueue, now);
+    expect(await genQueue.getJobCounts()).toEqual(before);
   });
 });
