@@ -1,7 +1,8 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
-import type { DeliverJobData, MonthlyReportJobData, ReportJobData, ReportReconcileJobData } from '@watchfloor/queue';
+import type { DeliverJobData } from '@watchfloor/paging';
+import type { MonthlyReportJobData, ReportJobData, ReportReconcileJobData } from '@watchfloor/queue';
 import { ensureReconcileScheduler, reconcileMonthlySchedulers, type ReportJobResult, type ReportsQueue, runReportJob } from '@watchfloor/reporting';
 import { histogram, withJobSpan } from '@watchfloor/telemetry';
 import { TenantDb } from '@watchfloor/tenancy';

@@ -97,9 +97,3 @@ export interface MonthlyReportJobData extends JobEnvelope {
 export interface ReportReconcileJobData extends JobEnvelope {
   tenantId: null;
 }
-
-/** A `deliver` job: one stored delivery row to send (libs/paging consumes it). */
-export interface DeliverJobData extends JobEnvelope {
-  tenantId: string;
-  deliveryId: string;
-}

@@ -1,6 +1,6 @@
 import type { JobsOptions } from 'bullmq';
-import { webhookMessageId } from '@watchfloor/paging';
-import { type DeliverJobData, type JobEnvelope, type MonthlyReportJobData, REPORT_JOBS, type ReportJobData, type ReportReconcileJobData } from '@watchfloor/queue';
+import { type DeliverJobData, enqueueDelivery, webhookMessageId } from '@watchfloor/paging';
+import { type JobEnvelope, type MonthlyReportJobData, REPORT_JOBS, type ReportJobData, type ReportReconcileJobData } from '@watchfloor/queue';
 import { Scope, type TenantDb } from '@watchfloor/tenancy';
 import { generateReport, type GenerateReportResult } from './generate-report';
 import { createScheduledReport, type ScheduledReportOutcome, type SchedulePlan } from './report-schedule';
@@ -124,7 +124,7 @@ export async function runReportJob(deps: ReportJobDeps, job: ReportJobLike): Pro
       const result = await generateReport(deps.db, data.reportId, { tenantId: data.tenantId, pdfTableRows: deps.pdfTableRows });
       // A replay of an already READY report does not notify twice: the idempotency key refuses it.
       const deliveryIds = result.status === 'READY' ? await recordReportReadyDeliveries(deps.db, data.tenantId, data.reportId) : [];
-      for (const deliveryId of deliveryIds) await deps.deliver.add('deliver', { tenantId: data.tenantId, deliveryId, trace: data.trace }, { jobId: deliveryId });
+      for (const deliveryId of deliveryIds) await enqueueDelivery(deps.deliver, { tenantId: data.tenantId, deliveryId, trace: data.trace });
       return { job: 'generate', result, deliveryIds };
     }
     case REPORT_JOBS.monthly: {

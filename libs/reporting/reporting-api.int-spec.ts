@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import { Role } from '@watchfloor/auth';
-import { type DeliverJobData, queueConnection, type ReportJobData } from '@watchfloor/queue';
+import type { DeliverJobData } from '@watchfloor/paging';
+import { queueConnection, type ReportJobData } from '@watchfloor/queue';
 import { Scope } from '@watchfloor/tenancy';
 import { seedIncident } from '../../apps/api/testing/incident-fixtures';
 import { startApiTestApp, type ApiTestApp } from '../../apps/api/testing/api-test-app';

@@ -105,4 +105,8 @@ export class Incident {
 
   @Column({ name: 'time_to_resolve_seconds', type: 'integer', nullable: true })
   timeToResolveSeconds: number | null;
+
+  /** Next SLA warning/breach or escalation instant (migrations/1764400000000-SlaNextCheck.ts). */
+  @Column({ name: 'sla_next_check_at', type: 'timestamptz', nullable: true })
+  slaNextCheckAt: Date | null;
 }

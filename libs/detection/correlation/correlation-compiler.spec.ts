@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { checkCorrelationSet, compileCorrelation, conditionBounds, parseTimespan } from './correlation-compiler';
+import { checkCorrelationSet, compileCorrelation, conditionBounds, parseTimespan, refsWithoutOwnAlerts } from './correlation-compiler';
 import type { CompiledCorrelation } from './correlation.types';
 
 const SPEC_DIR = path.resolve(__dirname, '../../..', '../shared/corpora/sigma/sigma-specification');
@@ -264,5 +264,18 @@ describe('checkCorrelationSet', () => {
 
   test('accepts a chain', () => {
     expect(checkCorrelationSet([corr('a', ['b']), corr('b', ['base'])])).toEqual({ ok: true });
+  });
+});
+
+describe('refsWithoutOwnAlerts', () => {
+  const corr = (id: string, rules: string[], generate: boolean) =>
+    ok({ title: id, id, correlation: { type: 'event_count', rules, timespan: '1m', condition: { gte: 2 }, generate } });
+
+  test('rules listed only by correlations without generate lose their own alerts', () => {
+    expect(refsWithoutOwnAlerts([corr('a', ['x', 'y'], false), corr('b', ['y', 'z'], true)])).toEqual(new Set(['x']));
+  });
+
+  test('nothing is silenced without correlations', () => {
+    expect(refsWithoutOwnAlerts([])).toEqual(new Set());
   });
 });

@@ -313,3 +313,20 @@ export function checkCorrelationSet(correlations: CompiledCorrelation[]): { ok: 
   }
   return { ok: true };
 }
+
+/**
+ * References (rule ids or names) whose matches should not raise alerts of their own: those listed
+ * only by correlations with `generate: false`, the specification's default. A reference listed by
+ * at least one correlation with `generate: true` keeps its own alerts.
+ */
+export function refsWithoutOwnAlerts(correlations: readonly CompiledCorrelation[]): Set<string> {
+  const generated = new Set<string>();
+  const listed = new Set<string>();
+  for (const c of correlations) {
+    for (const ref of c.rules) {
+      listed.add(ref);
+      if (c.generate) generated.add(ref);
+    }
+  }
+  return new Set([...listed].filter((ref) => !generated.has(ref)));
+}

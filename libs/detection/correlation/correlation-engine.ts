@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type Redis from 'ioredis';
 import type { Cluster } from 'ioredis';
+import { refsWithoutOwnAlerts } from './correlation-compiler';
 import { groupKeyOf, placeMatch } from './correlation-grouping';
 import { CORRELATION_STEP_LUA } from './correlation-step.script';
 import type { CompiledCorrelation, CorrelationAlert, CorrelationMatch } from './correlation.types';
@@ -117,7 +118,7 @@ export function createCorrelationEngine(options: CorrelationEngineOptions): Corr
   const maxChainDepth = Math.floor(nonNegative(options.maxChainDepth, 8, 'options.maxChainDepth'));
   const sweepBatchSize = Math.max(1, Math.floor(nonNegative(options.sweepBatchSize, 10_000, 'options.sweepBatchSize')));
 
-  redis.defineCommand(STEP_COMMAND, { numberOfKeys: 4, lua: CORRELATION_STEP_LUA });
+  redis.defineCommand(STEP_COMMAND, { numberOfKeys: 5, lua: CORRELATION_STEP_LUA });
   const client = redis as unknown as RedisWithStep & (Redis | Cluster);
 
   // One hash tag per (tenant, correlation version): all of its keys share a cluster slot.
@@ -125,7 +126,7 @@ export function createCorrelationEngine(options: CorrelationEngineOptions): Corr
     `${prefix}corr:{${encodeURIComponent(tenantId)}:${encodeURIComponent(c.id)}:${c.stateVersion}}`;
   const keysOf = (tenantId: string, c: CompiledCorrelation, groupHash: string): string[] => {
     const tag = tagOf(tenantId, c);
-    return [`${tag}:g:${groupHash}:m`, `${tag}:g:${groupHash}:ev`, `${tag}:g:${groupHash}:val`, `${tag}:pending`];
+    return [`${tag}:g:${groupHash}:m`, `${tag}:g:${groupHash}:ev`, `${tag}:g:${groupHash}:val`, `${tag}:pending`, `${tag}:g:${groupHash}:agg`];
   };
   const ttlMs = (c: CompiledCorrelation) => 2 * (c.timespanMs + toleranceMs) + marginMs;
   const MEASURE_CODES: Record<CompiledCorrelation['type'], string> = {
@@ -138,7 +139,12 @@ export function createCorrelationEngine(options: CorrelationEngineOptions): Corr
   };
   const isTemporal = (c: CompiledCorrelation) => c.type === 'temporal' || c.type === 'temporal_ordered';
 
-  async function runStep(tenantId: string, batch: GroupBatch, externalWatermark: number | null): Promise<CorrelationAlert[]> {
+  async function runStep(
+    tenantId: string,
+    batch: GroupBatch,
+    externalWatermark: number | null,
+    silentRefs: ReadonlySet<string>,
+  ): Promise<CorrelationAlert[]> {
     const c = batch.correlation;
     const args: Array<string | number> = [
       ...keysOf(tenantId, c, batch.groupHash),
@@ -193,6 +199,7 @@ export function createCorrelationEngine(options: CorrelationEngineOptions): Corr
         eventCount: Number(eventCount),
         count: Number(measure),
         dedupKey: correlationDedupKey(c.id, tenantId, groupKey, windowStart),
+        standalone: !c.refs.some((ref) => silentRefs.has(ref)),
       };
     });
   }
@@ -247,12 +254,13 @@ export function createCorrelationEngine(options: CorrelationEngineOptions): Corr
     correlations: readonly CompiledCorrelation[],
     nowMs: number,
     externalWatermark: number | null,
+    silentRefs: ReadonlySet<string>,
   ): Promise<CorrelationAlert[]> {
     const all: CorrelationAlert[] = [];
     let round = alerts;
     for (let depth = 1; depth <= maxChainDepth && round.length > 0; depth++) {
       const batches = batchMatches(round.map(alertAsMatch), correlations, nowMs);
-      round = (await Promise.all(batches.map((b) => runStep(tenantId, b, externalWatermark)))).flat();
+      round = (await Promise.all(batches.map((b) => runStep(tenantId, b, externalWatermark, silentRefs)))).flat();
       all.push(...round);
     }
     return all;
@@ -263,25 +271,27 @@ export function createCorrelationEngine(options: CorrelationEngineOptions): Corr
       requireNonEmpty(tenantId, 'tenantId');
       const nowMs = requireDate(now, 'now');
       if (!Array.isArray(matches)) throw new TypeError('matches must be an array');
+      const silentRefs = refsWithoutOwnAlerts(correlations);
       const batches = batchMatches(matches, correlations, nowMs);
-      const direct = (await Promise.all(batches.map((b) => runStep(tenantId, b, null)))).flat();
-      const chained = await feedChain(tenantId, direct, correlations, nowMs, null);
+      const direct = (await Promise.all(batches.map((b) => runStep(tenantId, b, null, silentRefs)))).flat();
+      const chained = await feedChain(tenantId, direct, correlations, nowMs, null, silentRefs);
       return [...direct, ...chained];
     },
 
     async sweep(tenantId, correlations, now) {
       requireNonEmpty(tenantId, 'tenantId');
       const nowMs = requireDate(now, 'now');
+      const silentRefs = refsWithoutOwnAlerts(correlations);
       const direct: CorrelationAlert[] = [];
       for (const c of correlations) {
         const pendingKey = keysOf(tenantId, c, '')[3];
         const due = await client.zrangebyscore(pendingKey, '-inf', nowMs, 'LIMIT', 0, sweepBatchSize);
         const steps = due.map((groupHash) =>
-          runStep(tenantId, { correlation: c, groupHash, groupKey: '', events: [] }, nowMs - toleranceMs),
+          runStep(tenantId, { correlation: c, groupHash, groupKey: '', events: [] }, nowMs - toleranceMs, silentRefs),
         );
         direct.push(...(await Promise.all(steps)).flat());
       }
-      const chained = await feedChain(tenantId, direct, correlations, nowMs, nowMs - toleranceMs);
+      const chained = await feedChain(tenantId, direct, correlations, nowMs, nowMs - toleranceMs, silentRefs);
       return [...direct, ...chained];
     },
   };

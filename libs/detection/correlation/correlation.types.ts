@@ -106,4 +106,9 @@ export interface CorrelationAlert {
   count: number;
   /** Deterministic: hash of correlation id, tenant, group key and window start. */
   dedupKey: string;
+  /**
+   * False when this correlation is only an input of other correlations in the set that all have
+   * `generate: false` (the specification's default): feed it on, but do not raise it on its own.
+   */
+  standalone: boolean;
 }

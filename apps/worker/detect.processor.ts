@@ -1,0 +1,99 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import type { Job, Queue } from 'bullmq';
+import type Redis from 'ioredis';
+import { createCorrelationEngine } from '@watchfloor/detection/correlation';
+import { createDetector, type Detector } from '@watchfloor/detection/pipeline';
+import { createRuleVersions, createTenantRuleCache, importShippedRules } from '@watchfloor/detection/rules';
+import type { IncidentChange } from '@watchfloor/incidents';
+import { INCIDENT_EVENT_JOB, incidentEventJobId, REDIS, type DetectJobData, type IncidentEventJobData } from '@watchfloor/queue';
+import { counter, createLogger, histogram, injectTraceContext, withJobSpan } from '@watchfloor/telemetry';
+import { TenantDb } from '@watchfloor/tenancy';
+import { WORKER_CONFIG, type WorkerConfig } from './worker-config';
+
+const logger = createLogger('detect');
+const batchSeconds = histogram('watchfloor_detect_batch_seconds', 'Detect job duration per batch', [], [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
+const detectedEvents = counter('watchfloor_detect_events_total', 'Events evaluated by the detect job');
+const raisedAlerts = counter('watchfloor_alerts_total', 'Alerts written by the detect job', ['disposition']);
+
+/** Key prefix of the detection state in Redis (rule-set versions, correlation windows). Shared with the API's rule import. */
+export const DETECTION_KEY_PREFIX = 'wf:';
+
+/** Sends incident domain events to the `sla` queue (deterministic job ids: a replay is a no-op). */
+export function incidentEventEmitter(sla: Queue<IncidentEventJobData>) {
+  return async (tenantId: string, changes: IncidentChange[]): Promise<void> => {
+    const at = new Date().toISOString();
+    await sla.addBulk(
+      changes.map((c) => {
+        const data: IncidentEventJobData = { tenantId, incidentId: c.incidentId, type: c.type, version: c.version, at, trace: injectTraceContext() };
+        return { name: INCIDENT_EVENT_JOB, data, opts: { jobId: incidentEventJobId(data) } };
+      }),
+    );
+  };
+}
+
+/** Evaluates one ingest batch per job (libs/detection/pipeline); the compiled rule sets stay cached in this process. */
+@Processor('detect', { concurrency: 4 })
+export class DetectProcessor extends WorkerHost implements OnModuleInit {
+  private detector: Detector;
+
+  constructor(
+    private readonly db: TenantDb,
+    @Inject(REDIS) private readonly redis: Redis,
+    @InjectQueue('sla') private readonly sla: Queue<IncidentEventJobData>,
+  ) {
+    super();
+  }
+
+  onModuleInit(): void {
+    const versions = createRuleVersions(this.redis, DETECTION_KEY_PREFIX);
+    this.detector = createDetector({
+      db: this.db,
+      redis: this.redis,
+      rules: createTenantRuleCache(this.db, versions),
+      correlation: createCorrelationEngine({ redis: this.redis, prefix: DETECTION_KEY_PREFIX, toleranceSeconds: 0 }),
+      keyPrefix: DETECTION_KEY_PREFIX,
+      emit: incidentEventEmitter(this.sla),
+    });
+  }
+
+  async process(job: Job<DetectJobData>): Promise<unknown> {
+    const { tenantId, batchId } = job.data;
+    return withJobSpan('detect.batch', job.data.trace, { 'watchfloor.tenant_id': tenantId, 'watchfloor.batch_id': batchId }, async () => {
+      const stop = batchSeconds.startTimer();
+      const result = await this.detector.detectBatch({ tenantId, batchId, now: new Date() });
+      stop();
+      detectedEvents.inc(result.events);
+      raisedAlerts.inc({ disposition: 'total' }, result.alertsInserted);
+      raisedAlerts.inc({ disposition: 'suppressed' }, result.suppressed);
+      raisedAlerts.inc({ disposition: 'maintenance' }, result.maintenance);
+      if (result.skippedRules.length > 0) logger.warn({ tenantId, skipped: result.skippedRules }, 'rules skipped for this tenant');
+      if (result.otModelErrors.length > 0) logger.warn({ tenantId, errors: result.otModelErrors }, 'OT model invalid: OT detections not run');
+      const { incidentChanges, skippedRules, otModelErrors, ...summary } = result;
+      return { ...summary, incidentChanges: incidentChanges.length };
+    });
+  }
+}
+
+/**
+ * Registers the built-in OT detection rows and imports the shipped global rules (rules/**) at
+ * boot. Idempotent and serialised by an advisory lock in the rule store, so every worker may run it.
+ */
+@Injectable()
+export class ShippedRulesImporter implements OnApplicationBootstrap {
+  constructor(
+    private readonly db: TenantDb,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const report = await importShippedRules(this.db, createRuleVersions(this.redis, DETECTION_KEY_PREFIX));
+    let refused = 0;
+    for (const f of report.files) {
+      refused += f.report.refused;
+      for (const item of f.report.items.filter((i) => i.status === 'REFUSED')) logger.error({ file: f.file, sigmaId: item.sigmaId, reason: item.reason }, 'shipped rule refused');
+    }
+    const sum = (k: 'imported' | 'updated' | 'unchanged') => report.files.reduce((n, f) => n + f.report[k], 0);
+    logger.info({ files: report.files.length, imported: sum('imported'), updated: sum('updated'), unchanged: sum('unchanged'), refused, builtinsChanged: report.builtinsChanged }, 'shipped rules registered');
+  }
+}

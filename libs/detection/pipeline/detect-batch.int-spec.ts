@@ -1,0 +1,171 @@
+import { createCorrelationEngine } from '@watchfloor/detection/correlation';
+import { builtinSigmaId, createRuleVersions, createTenantRuleCache, importShippedRules, setRuleEnabled, type RuleVersions } from '@watchfloor/detection/rules';
+import type { IncidentChange } from '@watchfloor/incidents';
+import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '../../../test/harness';
+import { attackRecords, insertZeekBatch, seedPlant, zeekModbus, type Plant } from './__fixtures__/plant';
+import { createDetector, type Detector } from '.';
+
+const REGISTER_WRITE_RULE = 'cf24f6e0-ad53-4bad-a748-524caa32b8e3';
+
+describe('detect job (Postgres + Redis)', () => {
+  let t: TestDatabase;
+  let r: TestRedis;
+  let versions: RuleVersions;
+  const emitted: IncidentChange[] = [];
+
+  /** A fresh "worker": its own rule cache, OT model cache and correlation engine client. */
+  const worker = (): Detector =>
+    createDetector({
+      db: t.db,
+      redis: r.redis,
+      rules: createTenantRuleCache(t.db, versions),
+      correlation: createCorrelationEngine({ redis: r.redis, prefix: `${r.prefix}:` }),
+      keyPrefix: `${r.prefix}:`,
+      emit: async (_tenant, changes) => void emitted.push(...changes),
+    });
+
+  const snapshot = async (plant: Plant) => ({
+    alerts: await t.owner.query(`SELECT dedup_key, severity, disposition, incident_id FROM alerts WHERE tenant_id = $1 ORDER BY dedup_key`, [plant.tenantId]),
+    incidents: await t.owner.query(`SELECT id, severity, alert_count, version, techniques FROM incidents WHERE tenant_id = $1 ORDER BY id`, [plant.tenantId]),
+    links: await t.owner.query(`SELECT incident_id, alert_id FROM incident_alerts WHERE tenant_id = $1 ORDER BY alert_id`, [plant.tenantId]),
+    activity: await t.owner.query(`SELECT incident_id, kind FROM incident_activity WHERE tenant_id = $1 ORDER BY incident_id, kind`, [plant.tenantId]),
+  });
+
+  beforeAll(async () => {
+    t = await createTestDatabase({ poolSize: 8 });
+    r = await createTestRedis();
+    versions = createRuleVersions(r.redis, `${r.prefix}:`);
+    await importShippedRules(t.db, versions);
+  });
+  afterAll(async () => {
+    await r.cleanup();
+    await t.drop();
+  });
+
+  it('changes nothing when the same batch runs again', async () => {
+    const plant = await seedPlant(t.owner);
+    const { batchId } = await insertZeekBatch(t.db, plant, attackRecords(new Date(Date.now() - 600_000)));
+    const w = worker();
+    const first = await w.detectBatch({ tenantId: plant.tenantId, batchId, now: new Date() });
+    const before = await snapshot(plant);
+    expect(first.alertsInserted).toBe(before.alerts.length);
+    expect(before.incidents).toHaveLength(1);
+
+    expect((await w.detectBatch({ tenantId: plant.tenantId, batchId, now: new Date() })).status).toBe('already_done');
+    const forced = await worker().detectBatch({ tenantId: plant.tenantId, batchId, now: new Date(), force: true });
+    expect(forced).toMatchObject({ status: 'done', alertsInserted: 0, alertsDuplicate: first.alertsInserted - first.correlationAlerts, incidentChanges: [] });
+    expect(await snapshot(plant)).toEqual(before);
+  });
+
+  it('yields exactly the same alerts and incidents when two workers take the same batch at once', async () => {
+    const single = await seedPlant(t.owner);
+    const twin = await seedPlant(t.owner);
+    const start = new Date(Date.now() - 600_000);
+    const a = await insertZeekBatch(t.db, single, attackRecords(start));
+    await worker().detectBatch({ tenantId: single.tenantId, batchId: a.batchId, now: new Date() });
+
+    const b = await insertZeekBatch(t.db, twin, attackRecords(start));
+    const results = await Promise.all([worker(), worker()].map((w) => w.detectBatch({ tenantId: twin.tenantId, batchId: b.batchId, now: new Date() })));
+    expect(results.reduce((n, x) => n + x.alertsInserted, 0)).toBe((await snapshot(single)).alerts.length);
+    // The per-batch lock makes the second worker wait and find the batch DONE.
+    expect(results.map((x) => x.status).sort()).toEqual(['already_done', 'done']);
+
+    const one = await snapshot(single);
+    const two = await snapshot(twin);
+    // Same records for another tenant and sensor: event ids differ, the alert set must not.
+    const shape = (rows: { dedup_key: string; severity: string; disposition: string }[]) =>
+      rows.map((x) => `${x.dedup_key.startsWith('corr:') ? 'corr' : x.dedup_key.split(':')[0]}|${x.severity}|${x.disposition}`).sort();
+    expect(shape(two.alerts)).toEqual(shape(one.alerts));
+    expect(new Set(two.alerts.map((x: { dedup_key: string }) => x.dedup_key)).size).toBe(two.alerts.length);
+    expect(two.incidents).toHaveLength(1);
+    expect(two.incidents[0]).toMatchObject({ severity: one.incidents[0].severity, alert_count: one.incidents[0].alert_count, version: 1 });
+    expect(two.links).toHaveLength(two.alerts.length);
+    expect(two.activity.map((x: { kind: string }) => x.kind)).toEqual(['alert_attached', 'opened']);
+  });
+
+  it('attaches a later batch to the open incident and raises its severity with a timeline entry', async () => {
+    const plant = await seedPlant(t.owner);
+    const start = new Date(Date.now() - 600_000);
+    // first: a segmentation violation to an unknown control host (HIGH, no asset) from the corporate host
+    const first = await insertZeekBatch(t.db, plant, [zeekModbus(start, '10.10.7.23', '10.30.0.99', 'READ_COILS')]);
+    const w = worker();
+    await w.detectBatch({ tenantId: plant.tenantId, batchId: first.batchId, now: new Date() });
+    let incidents = await t.owner.query(`SELECT id, severity, version FROM incidents WHERE tenant_id = $1`, [plant.tenantId]);
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0].severity).toBe('HIGH');
+    emitted.length = 0;
+    // then: a write to the pump PLC from the same host, linked by source address
+    const second = await insertZeekBatch(t.db, plant, [zeekModbus(new Date(start.getTime() + 60_000), '10.10.7.23', '10.30.0.11', 'WRITE_SINGLE_REGISTER')]);
+    await w.detectBatch({ tenantId: plant.tenantId, batchId: second.batchId, now: new Date() });
+    incidents = await t.owner.query(`SELECT id, severity, version, alert_count FROM incidents WHERE tenant_id = $1`, [plant.tenantId]);
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0]).toMatchObject({ severity: 'CRITICAL', version: 2 });
+    const kinds = (await t.owner.query(`SELECT kind FROM incident_activity WHERE incident_id = $1 ORDER BY created_at, kind`, [incidents[0].id])).map((x: { kind: string }) => x.kind);
+    expect(kinds.filter((k: string) => k === 'alert_attached')).toHaveLength(2); // one per batch
+    expect(kinds).toContain('severity_raised');
+    expect(emitted.map((e) => e.type).sort()).toEqual(['incident.severity_changed', 'incident.updated']);
+    expect(emitted.every((e) => e.version === 2 && e.incidentId === incidents[0].id)).toBe(true);
+  });
+
+  it('stores suppressed alerts with the suppression, counts them once, and keeps them out of incidents', async () => {
+    const plant = await seedPlant(t.owner);
+    const [{ id: supp }] = await t.owner.query(
+      `INSERT INTO suppressions (tenant_id, rule_id, match, reason) SELECT $1, id, '{"srcIp": "10.10.7.*"}', 'red team exercise' FROM detection_rules WHERE sigma_id = $2 RETURNING id`,
+      [plant.tenantId, REGISTER_WRITE_RULE],
+    );
+    await t.owner.query(`INSERT INTO suppressions (tenant_id, match, reason, expires_at) VALUES ($1, '{"srcIp": "10.10.7.23"}', 'expired', now() - interval '1 hour')`, [plant.tenantId]);
+    const { batchId } = await insertZeekBatch(t.db, plant, [zeekModbus(new Date(Date.now() - 60_000), '10.10.7.23', '10.30.0.11', 'WRITE_MULTIPLE_REGISTERS')]);
+    const result = await worker().detectBatch({ tenantId: plant.tenantId, batchId, now: new Date() });
+    expect(result.suppressed).toBe(1);
+    const alerts = await t.owner.query(`SELECT rule_ref, disposition, suppression_id, incident_id FROM alerts WHERE tenant_id = $1 ORDER BY rule_ref`, [plant.tenantId]);
+    const suppressed = alerts.filter((a: { disposition: string }) => a.disposition === 'SUPPRESSED');
+    expect(suppressed).toEqual([{ rule_ref: REGISTER_WRITE_RULE, disposition: 'SUPPRESSED', suppression_id: supp, incident_id: null }]);
+    expect(alerts.filter((a: { disposition: string; incident_id: string | null }) => a.disposition === 'OPEN' && a.incident_id !== null)).toHaveLength(alerts.length - 1);
+    await worker().detectBatch({ tenantId: plant.tenantId, batchId, now: new Date(), force: true });
+    const [{ silenced_count }] = await t.owner.query(`SELECT silenced_count::int FROM suppressions WHERE id = $1`, [supp]);
+    expect(silenced_count).toBe(1);
+  });
+
+  it('marks planned writes under a maintenance window as MAINTENANCE at LOW without an incident; segmentation stays open', async () => {
+    const plant = await seedPlant(t.owner);
+    const ts = new Date(Date.now() - 60_000);
+    await t.owner.query(
+      `INSERT INTO maintenance_windows (tenant_id, zone_ids, starts_at, ends_at, change_ticket) VALUES ($1, ARRAY[$2]::uuid[], $3, $4, 'CHG-4711')`,
+      [plant.tenantId, plant.zones.control, new Date(ts.getTime() - 3600_000), new Date(ts.getTime() + 3600_000)],
+    );
+    const { batchId } = await insertZeekBatch(t.db, plant, [zeekModbus(ts, '10.10.7.23', '10.30.0.11', 'WRITE_MULTIPLE_REGISTERS')]);
+    const result = await worker().detectBatch({ tenantId: plant.tenantId, batchId, now: new Date() });
+    expect(result.maintenance).toBe(2);
+    const alerts = await t.owner.query(`SELECT rule_ref, disposition, severity, maintenance_window_id IS NOT NULL AS in_window, incident_id IS NOT NULL AS grouped, details->>'changeTicket' AS ticket FROM alerts WHERE tenant_id = $1 ORDER BY rule_ref`, [plant.tenantId]);
+    expect(alerts).toEqual([
+      { rule_ref: REGISTER_WRITE_RULE, disposition: 'MAINTENANCE', severity: 'LOW', in_window: true, grouped: false, ticket: 'CHG-4711' },
+      { rule_ref: 'watchfloor.ot.control_write', disposition: 'MAINTENANCE', severity: 'LOW', in_window: true, grouped: false, ticket: 'CHG-4711' },
+      { rule_ref: 'watchfloor.ot.segmentation_violation', disposition: 'OPEN', severity: 'HIGH', in_window: false, grouped: true, ticket: null },
+    ]);
+  });
+
+  it('honours a tenant switching a built-in detection off, and a severity override', async () => {
+    const plant = await seedPlant(t.owner);
+    const [{ id: seg }] = await t.owner.query(`SELECT id FROM detection_rules WHERE sigma_id = $1`, [builtinSigmaId('segmentation_violation')]);
+    const [{ id: write }] = await t.owner.query(`SELECT id FROM detection_rules WHERE sigma_id = $1`, [REGISTER_WRITE_RULE]);
+    const w = worker();
+    const { batchId } = await insertZeekBatch(t.db, plant, [zeekModbus(new Date(Date.now() - 60_000), '10.10.7.23', '10.30.0.11', 'WRITE_MULTIPLE_REGISTERS')]);
+    await w.detectBatch({ tenantId: plant.tenantId, batchId, now: new Date() }); // warm the caches first
+    expect((await setRuleEnabled(t.db, versions, { ruleId: seg, tenantId: plant.tenantId, enabled: false })).ok).toBe(true);
+    await t.owner.query(`INSERT INTO tenant_rule_settings (tenant_id, rule_id, enabled, severity_override) VALUES ($1, $2, true, 'CRITICAL')`, [plant.tenantId, write]);
+    await versions.bump(plant.tenantId);
+    const second = await insertZeekBatch(t.db, plant, [zeekModbus(new Date(Date.now() - 30_000), '10.10.7.24', '10.30.0.11', 'WRITE_MULTIPLE_REGISTERS')]);
+    await w.detectBatch({ tenantId: plant.tenantId, batchId: second.batchId, now: new Date() });
+    const alerts = await t.owner.query(`SELECT rule_ref, severity FROM alerts WHERE tenant_id = $1 AND src_ip = '10.10.7.24' ORDER BY rule_ref`, [plant.tenantId]);
+    expect(alerts).toEqual([
+      { rule_ref: REGISTER_WRITE_RULE, severity: 'CRITICAL' },
+      { rule_ref: 'watchfloor.ot.control_write', severity: 'HIGH' },
+    ]);
+  });
+
+  it('reports a missing batch without writing anything', async () => {
+    const plant = await seedPlant(t.owner);
+    const result = await worker().detectBatch({ tenantId: plant.tenantId, batchId: '00000000-0000-4000-8000-000000000000', now: new Date() });
+    expect(result.status).toBe('missing_batch');
+  });
+});

@@ -1,0 +1,502 @@
+// The detect job: one ingest batch → alerts → incidents, exactly once however often it runs.
+//
+// 1. Read the batch, the tenant's settings and its events (Scope.tenant).
+// 2. Evaluate the tenant's compiled Sigma rule set and the built-in OT detections per event, and
+//    feed base-rule matches to the Redis-backed correlation engine.
+// 3. In one transaction: insert alerts (ON CONFLICT (tenant_id, dedup_key) DO NOTHING), mark
+//    suppressed and maintenance ones, group the new OPEN alerts into incidents under the tenant's
+//    incident lock, mark the batch DONE.
+// 4. After commit: hand the incident domain events to `emit` (the SLA queue) and publish live
+//    changes on `wf:incident-changes`.
+import type Redis from 'ioredis';
+import type { CompiledRule } from '@watchfloor/detection/sigma';
+import type { CorrelationAlert, CorrelationEngine, CorrelationMatch } from '@watchfloor/detection/correlation';
+import {
+  applyMaintenance,
+  attackIcsLabel,
+  evaluateOtDetections,
+  maintenanceWindowFor,
+  parseIp,
+  type MaintenanceWindow,
+  type OtContext,
+  type OtFinding,
+  type Severity,
+} from '@watchfloor/detection/ot';
+import { placeholdersOf, techniquesOfTags, type RuleMeta, type TenantRuleCache, type TenantRules } from '@watchfloor/detection/rules';
+import { incidentSettingsOf, suppressionMatches, writeIncidentsForAlerts, type AlertForIncident, type IncidentChange, type SuppressionView } from '@watchfloor/incidents';
+import { markBatchDetected } from '@watchfloor/ingest';
+import { Scope, type ScopedTx, type TenantDb } from '@watchfloor/tenancy';
+import { eventField, loadBatch, loadBatchEventRows, toBatchEvent, type BatchEvent } from './batch-events';
+import { createOtModelCache, loadTenantBasics, type OtModelCache, type TenantOtModel } from './tenant-context';
+
+export const INCIDENT_CHANGES_CHANNEL = 'wf:incident-changes';
+
+export interface DetectorOptions {
+  db: TenantDb;
+  redis: Redis;
+  rules: TenantRuleCache;
+  correlation: CorrelationEngine;
+  /** Key prefix for the detector's own Redis keys (correlation-alert stash). */
+  keyPrefix?: string;
+  /** Receives the incident domain events after the batch committed (e.g. adds them to the sla queue). */
+  emit?: (tenantId: string, changes: IncidentChange[]) => Promise<void>;
+  otModels?: OtModelCache;
+}
+
+export interface DetectBatchInput {
+  tenantId: string;
+  batchId: string;
+  /** Wall-clock time of this run (clamps alert times, expires suppressions). */
+  now: Date;
+  /** Re-run a batch already marked DONE (alerts and incidents stay unique either way). */
+  force?: boolean;
+}
+
+export interface DetectBatchResult {
+  status: 'done' | 'already_done' | 'missing_batch' | 'missing_tenant';
+  events: number;
+  sigmaMatches: number;
+  otFindings: number;
+  correlationAlerts: number;
+  alertsInserted: number;
+  alertsDuplicate: number;
+  suppressed: number;
+  maintenance: number;
+  incidentChanges: IncidentChange[];
+  skippedRules: { sigmaId: string; reason: string }[];
+  otModelErrors: string[];
+}
+
+interface AlertDraft {
+  dedupKey: string;
+  meta: RuleMeta;
+  severity: Severity;
+  eventId: string | null;
+  eventTs: Date;
+  eventIds: string[];
+  eventCount: number;
+  srcIp: string | null;
+  dstIp: string | null;
+  srcAssetId: string | null;
+  dstAssetId: string | null;
+  srcZoneId: string | null;
+  dstZoneId: string | null;
+  assetIds: string[];
+  techniques: string[];
+  groupingEntity: string | null;
+  summary: string | null;
+  details: Record<string, unknown>;
+  fields: Record<string, unknown>;
+  disposition: 'OPEN' | 'SUPPRESSED' | 'MAINTENANCE';
+  suppressionId: string | null;
+  maintenanceWindowId: string | null;
+}
+
+const WRITE_OPERATIONS = new Set(['write', 'program', 'control']);
+
+function emptyResult(status: DetectBatchResult['status']): DetectBatchResult {
+  return { status, events: 0, sigmaMatches: 0, otFindings: 0, correlationAlerts: 0, alertsInserted: 0, alertsDuplicate: 0, suppressed: 0, maintenance: 0, incidentChanges: [], skippedRules: [], otModelErrors: [] };
+}
+
+function endpointsOf(lookup: OtContext | null, ip: string | null): { assetId: string | null; zoneId: string | null } {
+  if (!lookup || !ip) return { assetId: null, zoneId: null };
+  const addr = parseIp(ip);
+  if (!addr) return { assetId: null, zoneId: null };
+  const asset = lookup.assetAt(addr);
+  const zone = lookup.zoneOf(addr);
+  return { assetId: asset?.id ?? null, zoneId: zone?.id ?? asset?.zoneId ?? null };
+}
+
+function uniq<T>(xs: (T | null | undefined)[]): T[] {
+  return [...new Set(xs.filter((x): x is T => x !== null && x !== undefined))];
+}
+
+export interface Detector {
+  detectBatch(input: DetectBatchInput): Promise<DetectBatchResult>;
+}
+
+export function createDetector(options: DetectorOptions): Detector {
+  const { db, redis, rules: ruleCache, correlation } = options;
+  const keyPrefix = options.keyPrefix ?? 'wf:';
+  const otModels = options.otModels ?? createOtModelCache();
+
+  async function detectBatch(input: DetectBatchInput): Promise<DetectBatchResult> {
+    const { tenantId, batchId, now } = input;
+    // ---- read ---------------------------------------------------------------------------------
+    const loaded = await db.withScope(Scope.tenant(tenantId), async (tx) => {
+      const batch = await loadBatch(tx, tenantId, batchId);
+      if (!batch) return { kind: 'missing_batch' as const };
+      if (batch.status === 'DONE' && !input.force) return { kind: 'already_done' as const };
+      const basics = await loadTenantBasics(tx, tenantId);
+      if (!basics) return { kind: 'missing_tenant' as const };
+      // Committed on its own: a crash leaves the batch DETECTING with the attempt counted.
+      await tx.query(`UPDATE ingest_batches SET status = 'DETECTING', detect_attempts = detect_attempts + 1 WHERE tenant_id = $1 AND id = $2 AND status <> 'DONE'`, [tenantId, batchId]);
+      return { kind: 'ok' as const, basics, batch };
+    });
+    if (loaded.kind !== 'ok') return emptyResult(loaded.kind);
+    const tenantRules = await ruleCache.get(tenantId, placeholdersOf(loaded.basics.settings));
+    const result = emptyResult('done');
+    result.skippedRules = tenantRules.skipped;
+
+    // Everything from here to the commit runs under a per-batch advisory lock: a second worker on
+    // the same batch waits, then finds it DONE. (Without it, the worker that lost the race to the
+    // correlation engine could commit first and the other would attach the correlation alert in
+    // a second incident update: same alerts, but a different incident history.)
+    const outcome = await db.withScope(Scope.tenant(tenantId), async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('wf:detect-batch:' || $1::text))`, [batchId]);
+      const current = await loadBatch(tx, tenantId, batchId);
+      if (!current || (current.status === 'DONE' && !input.force)) return 'already_done' as const;
+      const model = await otModels.get(tx, tenantId, loaded.basics, tenantRules);
+      const events = (await loadBatchEventRows(tx, tenantId, current)).map(toBatchEvent);
+      result.events = events.length;
+      result.otModelErrors = model.errors;
+
+      // ---- evaluate -------------------------------------------------------------------------------
+      const drafts = new Map<string, AlertDraft>();
+      const matches: CorrelationMatch[] = [];
+      for (const ev of events) {
+        const matched = tenantRules.ruleSet.match(ev.sigma);
+        for (const rule of matched) {
+          result.sigmaMatches++;
+          const meta = tenantRules.ruleMeta.get(rule);
+          if (!meta) continue;
+          if (tenantRules.correlationInputs.has(rule)) matches.push(correlationMatchOf(rule, meta, ev));
+          if (meta.alerting) addDraft(drafts, sigmaDraft(meta, rule, ev, model));
+        }
+        if (model.context) {
+          for (const finding of evaluateOtDetections(model.context, ev.ot)) {
+            const builtin = tenantRules.builtins[finding.detection];
+            if (!builtin) continue; // built-in rows not registered yet: nothing to attribute alerts to
+            result.otFindings++;
+            addDraft(drafts, otDraft(builtin.meta, finding, ev, model));
+          }
+        }
+      }
+      const correlationAlerts = await correlate(tenantId, batchId, tenantRules, matches, now);
+      const eventsById = new Map(events.map((e) => [e.row.id, e]));
+      for (const alert of correlationAlerts) {
+        const meta = tenantRules.correlationMeta.get(alert.correlationId);
+        if (!meta) continue;
+        result.correlationAlerts++;
+        addDraft(drafts, correlationDraft(meta, alert, eventsById, model));
+      }
+
+      // ---- write ----------------------------------------------------------------------------------
+      const windows = await loadMaintenanceWindows(tx, tenantId, events);
+      const suppressions = await loadSuppressions(tx, tenantId, now);
+      const list = [...drafts.values()].sort((a, b) => (a.dedupKey < b.dedupKey ? -1 : 1));
+      for (const d of list) classify(d, windows, suppressions, now);
+      const inserted = await insertAlerts(tx, tenantId, list);
+      result.alertsInserted = inserted.length;
+      result.alertsDuplicate = list.length - inserted.length;
+      const byKey = new Map(list.map((d) => [d.dedupKey, d]));
+      const silenced = new Map<string, number>();
+      for (const row of inserted) {
+        const d = byKey.get(row.dedup_key);
+        if (d?.disposition === 'SUPPRESSED') {
+          result.suppressed++;
+          if (d.suppressionId) silenced.set(d.suppressionId, (silenced.get(d.suppressionId) ?? 0) + 1);
+        } else if (d?.disposition === 'MAINTENANCE') result.maintenance++;
+      }
+      for (const [id, n] of silenced) {
+        await tx.query(`UPDATE suppressions SET silenced_count = silenced_count + $3, last_silenced_at = now() WHERE tenant_id = $1 AND id = $2`, [tenantId, id, n]);
+      }
+      // Every OPEN alert of this batch still outside an incident: those just inserted, and any a
+      // crashed earlier run left behind. Another worker's committed copies already have incidents.
+      const open = list.filter((d) => d.disposition === 'OPEN');
+      let changes: IncidentChange[] = [];
+      if (open.length > 0) {
+        const pending = await tx.query<{ id: string; dedup_key: string }>(
+          `SELECT id, dedup_key FROM alerts WHERE tenant_id = $1 AND dedup_key = ANY($2) AND disposition = 'OPEN' AND incident_id IS NULL`,
+          [tenantId, open.map((d) => d.dedupKey)],
+        );
+        if (pending.length > 0) {
+          await tx.query(`SELECT pg_advisory_xact_lock(hashtext('wf:incidents:' || $1::text))`, [tenantId]);
+          // Re-read under the lock: a concurrent run may have attached them while we waited.
+          const still = await tx.query<{ id: string; dedup_key: string }>(
+            `SELECT id, dedup_key FROM alerts WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND incident_id IS NULL`,
+            [tenantId, pending.map((p) => p.id)],
+          );
+          const forIncidents: AlertForIncident[] = still.map((p) => incidentView(p.id, byKey.get(p.dedup_key) as AlertDraft));
+          changes = await writeIncidentsForAlerts(tx, {
+            tenantId,
+            batchId,
+            alerts: forIncidents,
+            assets: model.assets.map((a) => ({ id: a.id, name: a.name, ip: a.ip, purdueLevel: a.purdueLevel, criticality: a.criticality })),
+            zones: model.zones.map((z) => ({ id: z.id, name: z.name, purdueLevel: z.purdueLevel })),
+            settings: incidentSettingsOf(loaded.basics.settings),
+            now,
+            techniqueLabel: attackIcsLabel,
+          });
+        }
+      }
+      await markBatchDetected(tx, batchId);
+      return changes;
+    });
+    if (outcome === 'already_done') return { ...emptyResult('already_done'), skippedRules: result.skippedRules };
+    const changes = outcome;
+    result.incidentChanges = changes;
+    await redis.del(stashKey(tenantId, batchId)).catch(() => undefined);
+
+    // ---- after commit ---------------------------------------------------------------------------
+    if (changes.length > 0) {
+      if (options.emit) await options.emit(tenantId, changes);
+      const pipeline = redis.pipeline();
+      for (const c of changes) pipeline.publish(INCIDENT_CHANGES_CHANNEL, JSON.stringify({ tenantId, incidentId: c.incidentId, kind: c.kind }));
+      await pipeline.exec();
+    }
+    return result;
+  }
+
+  function stashKey(tenantId: string, batchId: string): string {
+    return `${keyPrefix}detect:corr-alerts:{${tenantId}}:${batchId}`;
+  }
+
+  /**
+   * The engine decides each window once; a run that fails after observing would lose its
+   * correlation alerts on retry. They are stashed per batch in Redis until the batch commits.
+   */
+  async function correlate(tenantId: string, batchId: string, rules: TenantRules, matches: CorrelationMatch[], now: Date): Promise<CorrelationAlert[]> {
+    if (rules.correlations.length === 0) return [];
+    const fresh = matches.length > 0 ? await correlation.observe(tenantId, matches, rules.correlations, now) : [];
+    const key = stashKey(tenantId, batchId);
+    if (fresh.length > 0) {
+      await redis.multi().rpush(key, ...fresh.map((a) => JSON.stringify(a))).expire(key, 7 * 24 * 3600).exec();
+    }
+    const stashed = await redis.lrange(key, 0, -1);
+    const byKey = new Map<string, CorrelationAlert>();
+    for (const text of stashed) {
+      const a = JSON.parse(text) as CorrelationAlert;
+      a.windowStart = new Date(a.windowStart);
+      a.windowEnd = new Date(a.windowEnd);
+      byKey.set(a.dedupKey, a);
+    }
+    for (const a of fresh) byKey.set(a.dedupKey, a);
+    return [...byKey.values()];
+  }
+
+  return { detectBatch };
+}
+
+function addDraft(drafts: Map<string, AlertDraft>, d: AlertDraft): void {
+  if (!drafts.has(d.dedupKey)) drafts.set(d.dedupKey, d);
+}
+
+function correlationMatchOf(rule: CompiledRule, meta: RuleMeta, ev: BatchEvent): CorrelationMatch {
+  return {
+    ruleRefs: uniq([meta.ruleRef, rule.id, rule.name]),
+    eventId: ev.row.id,
+    ts: ev.row.ts,
+    fields: (name) => eventField(ev.sigma, name),
+  };
+}
+
+function eventFields(ev: BatchEvent): Record<string, unknown> {
+  return { ...ev.sigma.normalized, ...ev.sigma.raw };
+}
+
+function baseDraft(meta: RuleMeta, ev: BatchEvent | null, model: TenantOtModel, srcIp: string | null, dstIp: string | null): AlertDraft {
+  const src = endpointsOf(model.lookup, srcIp);
+  const dst = endpointsOf(model.lookup, dstIp);
+  return {
+    dedupKey: '',
+    meta,
+    severity: meta.severity,
+    eventId: ev?.row.id ?? null,
+    eventTs: ev?.row.ts ?? new Date(0),
+    eventIds: ev ? [ev.row.id] : [],
+    eventCount: 1,
+    srcIp,
+    dstIp,
+    srcAssetId: src.assetId,
+    dstAssetId: dst.assetId,
+    srcZoneId: src.zoneId,
+    dstZoneId: dst.zoneId,
+    assetIds: uniq([dst.assetId, src.assetId]),
+    techniques: meta.techniques,
+    groupingEntity: null,
+    summary: null,
+    details: {},
+    fields: ev ? eventFields(ev) : {},
+    disposition: 'OPEN',
+    suppressionId: null,
+    maintenanceWindowId: null,
+  };
+}
+
+function sigmaDraft(meta: RuleMeta, rule: CompiledRule, ev: BatchEvent, model: TenantOtModel): AlertDraft {
+  const d = baseDraft(meta, ev, model, ev.row.src_ip, ev.row.dst_ip);
+  d.dedupKey = `${meta.ruleRef}:${ev.row.id}`;
+  d.techniques = uniq([...meta.techniques, ...techniquesOfTags(rule.tags)]);
+  d.details = { ruleLevel: rule.level ?? null, otOperation: ev.row.ot_operation, signature: ev.row.signature };
+  return d;
+}
+
+function otDraft(meta: RuleMeta, finding: OtFinding, ev: BatchEvent, model: TenantOtModel): AlertDraft {
+  const d = baseDraft(meta, ev, model, finding.srcIp, finding.dstIp);
+  d.dedupKey = `${meta.ruleRef}:${ev.row.id}`;
+  d.severity = finding.severity;
+  d.techniques = finding.techniques;
+  d.assetIds = uniq(finding.assetIds);
+  d.dstAssetId = finding.targetAssetId ?? d.dstAssetId;
+  d.srcZoneId = finding.fromZoneId ?? d.srcZoneId;
+  d.dstZoneId = finding.toZoneId ?? d.dstZoneId;
+  d.groupingEntity = finding.groupingEntity;
+  d.summary = finding.title;
+  d.details = { detection: finding.detection, ...finding.details, finding: true };
+  (d as AlertDraft & { finding?: OtFinding }).finding = finding;
+  return d;
+}
+
+function correlationDraft(meta: RuleMeta, alert: CorrelationAlert, eventsById: Map<string, BatchEvent>, model: TenantOtModel): AlertDraft {
+  // Addresses: those every event of the window (as far as this batch holds them) agrees on.
+  const inBatch = alert.eventIds.map((id) => eventsById.get(id)).filter((e): e is BatchEvent => !!e);
+  const common = (pick: (e: BatchEvent) => string | null) => {
+    const values = uniq(inBatch.map(pick));
+    return values.length === 1 ? values[0] : null;
+  };
+  const d = baseDraft(meta, null, model, common((e) => e.row.src_ip), common((e) => e.row.dst_ip));
+  d.dedupKey = alert.dedupKey;
+  d.eventTs = alert.windowEnd;
+  d.eventIds = alert.eventIds;
+  d.eventCount = alert.eventCount;
+  d.techniques = uniq([...meta.techniques, ...techniquesOfTags(alert.tags)]);
+  d.details = { correlation: { id: alert.correlationId, groupValues: alert.groupValues, windowStart: alert.windowStart, windowEnd: alert.windowEnd, count: alert.count } };
+  d.fields = { ...alert.groupValues };
+  return d;
+}
+
+async function loadMaintenanceWindows(tx: ScopedTx, tenantId: string, events: BatchEvent[]): Promise<MaintenanceWindow[]> {
+  if (events.length === 0) return [];
+  const rows = await tx.query<{ id: string; zone_ids: string[]; asset_ids: string[]; starts_at: Date; ends_at: Date; change_ticket: string }>(
+    `SELECT id, zone_ids::text[] AS zone_ids, asset_ids::text[] AS asset_ids, starts_at, ends_at, change_ticket FROM maintenance_windows
+      WHERE tenant_id = $1 AND starts_at <= $3 AND ends_at > $2`,
+    [tenantId, events[0].row.ts, events[events.length - 1].row.ts],
+  );
+  return rows.map((r) => ({ id: r.id, zoneIds: r.zone_ids, assetIds: r.asset_ids, startsAt: r.starts_at, endsAt: r.ends_at, changeTicket: r.change_ticket }));
+}
+
+interface SuppressionRow extends SuppressionView {
+  id: string;
+}
+
+async function loadSuppressions(tx: ScopedTx, tenantId: string, now: Date): Promise<SuppressionRow[]> {
+  const rows = await tx.query<{ id: string; rule_id: string | null; match: Record<string, unknown>; expires_at: Date | null }>(
+    `SELECT id, rule_id, match, expires_at FROM suppressions WHERE tenant_id = $1 AND (expires_at IS NULL OR expires_at > $2) ORDER BY created_at, id`,
+    [tenantId, now],
+  );
+  return rows.map((r) => ({ id: r.id, ruleId: r.rule_id, match: r.match, expiresAt: r.expires_at }));
+}
+
+/**
+ * Maintenance first (planned work is the better explanation), then suppressions.
+ * OT findings: applyMaintenance (control_write, remote_access). Sigma alerts: when the event is an
+ * OT write/program/control and a window covers the destination asset or zone at the event time.
+ */
+function classify(d: AlertDraft, windows: MaintenanceWindow[], suppressions: SuppressionRow[], now: Date): void {
+  const finding = (d as AlertDraft & { finding?: OtFinding }).finding;
+  if (finding) {
+    const maintained = applyMaintenance(finding, windows, d.eventTs);
+    if (maintained.maintenance) {
+      d.disposition = 'MAINTENANCE';
+      d.severity = maintained.severity;
+      d.maintenanceWindowId = maintained.maintenance.windowId;
+      d.details = { ...d.details, severityBeforeMaintenance: finding.severity, changeTicket: maintained.maintenance.changeTicket };
+    }
+  } else if (d.meta.kind === 'SIGMA' && WRITE_OPERATIONS.has(String(d.fields.ot_operation ?? ''))) {
+    const w = maintenanceWindowFor({ toZoneId: d.dstZoneId, targetAssetId: d.dstAssetId }, windows, d.eventTs);
+    if (w) {
+      d.details = { ...d.details, severityBeforeMaintenance: d.severity, changeTicket: w.changeTicket };
+      d.disposition = 'MAINTENANCE';
+      d.severity = 'LOW';
+      d.maintenanceWindowId = w.id;
+    }
+  }
+  if (d.disposition !== 'OPEN') return;
+  const view = {
+    id: d.dedupKey,
+    ruleId: d.meta.ruleId,
+    ruleTitle: d.meta.title,
+    severity: d.severity,
+    ts: d.eventTs,
+    srcIp: d.srcIp,
+    dstIp: d.dstIp,
+    srcAssetId: d.srcAssetId,
+    dstAssetId: d.dstAssetId,
+    techniques: d.techniques,
+    groupingEntity: d.groupingEntity,
+    srcZoneId: d.srcZoneId,
+    dstZoneId: d.dstZoneId,
+    fields: d.fields,
+  };
+  const hit = suppressions.find((s) => suppressionMatches(s, view, now));
+  if (hit) {
+    d.disposition = 'SUPPRESSED';
+    d.suppressionId = hit.id;
+  }
+}
+
+function incidentView(id: string, d: AlertDraft): AlertForIncident {
+  return {
+    id,
+    ruleId: d.meta.ruleRef,
+    ruleTitle: d.meta.title,
+    severity: d.severity,
+    ts: d.eventTs,
+    srcIp: d.srcIp,
+    dstIp: d.dstIp,
+    srcAssetId: d.srcAssetId,
+    dstAssetId: d.dstAssetId,
+    techniques: d.techniques,
+    groupingEntity: d.groupingEntity,
+    summary: d.summary,
+    srcZoneId: d.srcZoneId,
+    dstZoneId: d.dstZoneId,
+    assetIds: d.assetIds,
+  };
+}
+
+async function insertAlerts(tx: ScopedTx, tenantId: string, list: AlertDraft[]): Promise<{ id: string; dedup_key: string }[]> {
+  const out: { id: string; dedup_key: string }[] = [];
+  const CHUNK = 2000;
+  for (let i = 0; i < list.length; i += CHUNK) {
+    const chunk = list.slice(i, i + CHUNK).map((d) => ({
+      dedup_key: d.dedupKey,
+      rule_id: d.meta.ruleId,
+      rule_kind: d.meta.kind,
+      rule_ref: d.meta.ruleRef,
+      rule_version: d.meta.version,
+      rule_title: d.meta.title,
+      rule_author: d.meta.author,
+      severity: d.severity,
+      disposition: d.disposition,
+      event_id: d.eventId,
+      event_ts: d.eventTs.toISOString(),
+      event_count: d.eventCount,
+      event_ids: d.eventIds,
+      src_ip: d.srcIp,
+      dst_ip: d.dstIp,
+      asset_ids: d.assetIds,
+      techniques: d.techniques,
+      grouping_key: `${d.meta.ruleRef}::${d.groupingEntity ?? (d.dstAssetId ? `asset:${d.dstAssetId}` : d.srcAssetId ? `asset:${d.srcAssetId}` : d.srcIp ? `ip:${d.srcIp}` : d.dstIp ? `ip:${d.dstIp}` : 'none')}`,
+      suppression_id: d.suppressionId,
+      maintenance_window_id: d.maintenanceWindowId,
+      details: { ...d.details, summary: d.summary, srcAssetId: d.srcAssetId, dstAssetId: d.dstAssetId, srcZoneId: d.srcZoneId, dstZoneId: d.dstZoneId },
+    }));
+    const rows = await tx.query<{ id: string; dedup_key: string }>(
+      `INSERT INTO alerts (tenant_id, dedup_key, rule_id, rule_kind, rule_ref, rule_version, rule_title, rule_author, severity, disposition,
+                           event_id, event_ts, event_count, event_ids, src_ip, dst_ip, asset_ids, techniques, grouping_key,
+                           suppression_id, maintenance_window_id, details)
+       SELECT $1, x.dedup_key, x.rule_id, x.rule_kind, x.rule_ref, x.rule_version, x.rule_title, x.rule_author, x.severity, x.disposition,
+              x.event_id, x.event_ts, x.event_count, x.event_ids, x.src_ip, x.dst_ip, x.asset_ids, x.techniques, x.grouping_key,
+              x.suppression_id, x.maintenance_window_id, x.details
+         FROM jsonb_to_recordset($2::jsonb) AS x(dedup_key text, rule_id uuid, rule_kind text, rule_ref text, rule_version int, rule_title text,
+              rule_author text, severity text, disposition text, event_id uuid, event_ts timestamptz, event_count int, event_ids uuid[],
+              src_ip inet, dst_ip inet, asset_ids uuid[], techniques text[], grouping_key text, suppression_id uuid, maintenance_window_id uuid, details jsonb)
+       ON CONFLICT (tenant_id, dedup_key) DO NOTHING RETURNING id, dedup_key`,
+      [tenantId, JSON.stringify(chunk)],
+    );
+    out.push(...rows);
+  }
+  return out;
+}

@@ -1,0 +1,32 @@
+// The detection rule store: Sigma rules and correlations as data, built-in OT detections as rows,
+// per-tenant enablement, rule-set versions in Redis and the per-worker compiled rule cache.
+export {
+  importDetectionRules,
+  setRuleEnabled,
+  listDetectionRules,
+  ensureBuiltinRules,
+  builtinSigmaId,
+  builtinDetectionName,
+  BUILTIN_SIGMA_PREFIX,
+} from './rule-import';
+export type {
+  RuleKind,
+  RuleImportStatus,
+  RuleImportItem,
+  RuleImportReport,
+  ImportDetectionRulesInput,
+  DetectionRuleView,
+  RuleStoreError,
+} from './rule-import';
+export { createRuleVersions, ruleVersionKeys, type RuleVersions } from './rule-versions';
+export {
+  loadTenantRules,
+  compileTenantRules,
+  createTenantRuleCache,
+  placeholdersOf,
+  severityOfLevel,
+  techniquesOfTags,
+} from './tenant-rule-set';
+export type { StoredRule, RuleMeta, TenantRules, TenantRuleCache } from './tenant-rule-set';
+export { importShippedRules, type ShippedRulesReport } from './global-rules';
+export { findRepositoryRoot, readRuleFiles } from './repository-root';

@@ -1,0 +1,31 @@
+// Rule-set versions shared by every worker through Redis. A change to the global rules bumps
+// `<prefix>rules:version`; a change to one tenant's rules or settings bumps
+// `<prefix>rules:version:<tenantId>`. Workers read both with one MGET per batch and recompile when
+// the pair differs from what they cached. Each bump is also published on `<prefix>rules:changed`
+// for processes that prefer to listen.
+import type Redis from 'ioredis';
+
+export interface RuleVersions {
+  /** Bumps the global counter (tenantId null) or the tenant's; publishes the change. */
+  bump(tenantId: string | null): Promise<void>;
+  /** `"<global>:<tenant>"`, e.g. "3:1"; "0:0" when nothing was ever bumped. */
+  read(tenantId: string): Promise<string>;
+}
+
+export function ruleVersionKeys(prefix: string, tenantId: string | null): string {
+  return tenantId === null ? `${prefix}rules:version` : `${prefix}rules:version:${tenantId}`;
+}
+
+export function createRuleVersions(redis: Redis, prefix = 'wf:'): RuleVersions {
+  return {
+    async bump(tenantId) {
+      const key = ruleVersionKeys(prefix, tenantId);
+      const version = await redis.incr(key);
+      await redis.publish(`${prefix}rules:changed`, JSON.stringify({ tenantId, version }));
+    },
+    async read(tenantId) {
+      const [g, t] = await redis.mget(ruleVersionKeys(prefix, null), ruleVersionKeys(prefix, tenantId));
+      return `${g ?? '0'}:${t ?? '0'}`;
+    },
+  };
+}

@@ -1,0 +1,90 @@
+// End to end through the detect job: a plant with Purdue zones, a scan of the control network from
+// a corporate host and a Modbus write to the pump PLC → the expected alerts and ONE critical
+// incident; allowed engineering traffic through the conduit raises nothing.
+import { createCorrelationEngine } from '@watchfloor/detection/correlation';
+import { createDetector } from '@watchfloor/detection/pipeline';
+import { createRuleVersions, createTenantRuleCache, importShippedRules } from '@watchfloor/detection/rules';
+import type { IncidentChange } from '@watchfloor/incidents';
+import { allowedRecords, attackRecords, insertZeekBatch, seedPlant } from '../libs/detection/pipeline/__fixtures__/plant';
+import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from './harness';
+
+const REGISTER_WRITE_RULE = 'cf24f6e0-ad53-4bad-a748-524caa32b8e3';
+const SCAN_CORRELATION = '3902e141-e38f-4687-8694-dd782f006f09';
+
+describe('end to end: OT attack → alerts → one incident', () => {
+  let t: TestDatabase;
+  let r: TestRedis;
+  let sub: ReturnType<TestRedis['redis']['duplicate']> | undefined;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    r = await createTestRedis();
+  });
+  afterAll(async () => {
+    sub?.disconnect();
+    await r.cleanup();
+    await t.drop();
+  });
+
+  it('raises segmentation, control write, the OT Sigma write rule and the scan correlation, grouped into one CRITICAL incident', async () => {
+    const versions = createRuleVersions(r.redis, `${r.prefix}:`);
+    await importShippedRules(t.db, versions);
+    const plant = await seedPlant(t.owner);
+    const emitted: IncidentChange[] = [];
+    const published: string[] = [];
+    sub = r.redis.duplicate();
+    await sub.subscribe('wf:incident-changes');
+    sub.on('message', (_c, m) => published.push(m));
+    const detector = createDetector({
+      db: t.db,
+      redis: r.redis,
+      rules: createTenantRuleCache(t.db, versions),
+      correlation: createCorrelationEngine({ redis: r.redis, prefix: `${r.prefix}:` }),
+      keyPrefix: `${r.prefix}:`,
+      emit: async (_tenant, changes) => void emitted.push(...changes),
+    });
+    const start = new Date(Date.now() - 10 * 60_000);
+    const { batchId } = await insertZeekBatch(t.db, plant, [...attackRecords(start), ...allowedRecords(start)]);
+
+    const result = await detector.detectBatch({ tenantId: plant.tenantId, batchId, now: new Date() });
+    expect(result.status).toBe('done');
+    expect(result.events).toBe(33);
+    expect(result.correlationAlerts).toBe(1);
+
+    const alerts = await t.owner.query(`SELECT rule_ref, rule_kind, rule_author, severity, disposition, host(src_ip) AS src, host(dst_ip) AS dst, techniques, incident_id FROM alerts WHERE tenant_id = $1`, [plant.tenantId]);
+    const refs = new Set(alerts.map((a: { rule_ref: string }) => a.rule_ref));
+    // remote_access: the scan's probes of tcp/22 and tcp/23 on control-level hosts
+    expect(refs).toEqual(new Set(['watchfloor.ot.segmentation_violation', 'watchfloor.ot.control_write', 'watchfloor.ot.remote_access', REGISTER_WRITE_RULE, SCAN_CORRELATION]));
+    expect(alerts.every((a: { rule_author: string | null }) => !!a.rule_author)).toBe(true);
+    expect(alerts.some((a: { src: string }) => a.src === '10.20.1.5')).toBe(false); // the allowed conduit flow
+    const scan = alerts.find((a: { rule_ref: string }) => a.rule_ref === SCAN_CORRELATION);
+    expect(scan).toMatchObject({ rule_kind: 'CORRELATION', severity: 'HIGH', src: '10.10.7.23', dst: null });
+    expect(scan.techniques).toContain('T0846');
+    const write = alerts.find((a: { rule_ref: string }) => a.rule_ref === REGISTER_WRITE_RULE);
+    expect(write).toMatchObject({ rule_kind: 'SIGMA', rule_author: 'Watchfloor', severity: 'MEDIUM', dst: '10.30.0.11' });
+    // one segmentation violation per scan probe plus the write: 30 + 1
+    expect(alerts.filter((a: { rule_ref: string }) => a.rule_ref === 'watchfloor.ot.segmentation_violation')).toHaveLength(31);
+
+    const incidents = await t.owner.query(`SELECT id, title, summary, severity, status, techniques, alert_count, asset_ids::text[] AS asset_ids, src_ips::text[] AS src_ips FROM incidents WHERE tenant_id = $1`, [plant.tenantId]);
+    expect(incidents).toHaveLength(1);
+    const [incident] = incidents;
+    expect(incident.severity).toBe('CRITICAL');
+    expect(incident.status).toBe('NEW');
+    expect(incident.techniques).toEqual(expect.arrayContaining(['T0855', 'T0836', 'T0846']));
+    expect(incident.alert_count).toBe(alerts.length);
+    expect(incident.asset_ids).toContain(plant.plcId);
+    expect(incident.src_ips).toEqual(['10.10.7.23/32']);
+    expect(incident.title).toMatch(/Pump PLC \(10\.30\.0\.11\)/);
+    expect(incident.summary).toMatch(/raised to CRITICAL because Pump PLC/);
+    expect(alerts.every((a: { incident_id: string }) => a.incident_id === incident.id)).toBe(true);
+    const [{ n: links }] = await t.owner.query(`SELECT count(*)::int AS n FROM incident_alerts WHERE incident_id = $1`, [incident.id]);
+    expect(links).toBe(alerts.length);
+    const activity = await t.owner.query(`SELECT kind FROM incident_activity WHERE incident_id = $1 ORDER BY kind`, [incident.id]);
+    expect(activity.map((a: { kind: string }) => a.kind)).toEqual(['alert_attached', 'opened']);
+    expect(emitted).toEqual([{ incidentId: incident.id, kind: 'opened', type: 'incident.opened', version: 1 }]);
+    const [batch] = await t.owner.query(`SELECT status, detected_at FROM ingest_batches WHERE id = $1`, [batchId]);
+    expect(batch.status).toBe('DONE');
+    expect(batch.detected_at).not.toBeNull();
+    await new Promise((res) => setTimeout(res, 50));
+    expect(published.map((p) => JSON.parse(p))).toContainEqual({ tenantId: plant.tenantId, incidentId: incident.id, kind: 'opened' });
+  });
+});
