@@ -16,6 +16,7 @@ import { TenantsModule } from '@watchfloor/tenants';
 import { InventoryModule } from '@watchfloor/inventory';
 import { EventSearchModule } from '@watchfloor/event-search';
 import { TriageModule } from '@watchfloor/triage';
+import { ReportingModule } from '@watchfloor/reporting';
 import { createLogger } from '@watchfloor/telemetry';
 import { DomainError } from '@watchfloor/errors';
 import { httpContext, readSessionPlugin } from './graphql-context';
@@ -116,6 +117,7 @@ export class ApiAppModule {
         InventoryModule,
         EventSearchModule,
         TriageModule.forRoot({ channel: `${keyPrefix}incident-changes` }),
+        ReportingModule.forRoot({ redisUrl: config.REDIS_URL, keyPrefix, queuePrefix: options.redisKeyPrefix ? `{${options.redisKeyPrefix}}` : config.QUEUE_PREFIX }),
         HealthModule.forRoot({
           useFactory: (ds: DataSource, redis: Redis): ReadinessCheck[] => [
             { name: 'postgres', check: () => databaseReadiness(ds) },
