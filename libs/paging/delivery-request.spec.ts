@@ -7,7 +7,7 @@ import { webhookMessageId } from './standard-webhooks';
 import { utf8Excerpt } from './webhook-transport';
 
 const SECRET = 'whsec_' + Buffer.alloc(32, 3).toString('base64');
-const incident: DeliveryPayload['incident'] = {
+const incident: NonNullable<DeliveryPayload['incident']> = {
   id: 'b9c1f7e2-5a0d-4e57-9d0b-3f1e2a4c6d80',
   title: 'Unexpected Modbus write to PLC-7',
   severity: 'CRITICAL',
@@ -81,5 +81,28 @@ describe('small pieces', () => {
     expect(deliverJobId('d1')).toBe('d1');
     expect(deliverJobId('d1', 'a2-1764000000000')).toBe('d1_a2-1764000000000');
     expect(deliverJobId('d1', 'x')).not.toContain(':');
+  });
+});
+
+describe('buildDeliveryRequest for tenant messages', () => {
+  const report: DeliveryPayload = { report: { reportId: 'r1', tenantId: 't1', from: '2026-10-01T00:00:00.000Z', to: '2026-11-01T00:00:00.000Z' } };
+
+  it('signs report.ready as a Standard Webhook that an independent HMAC check accepts', () => {
+    const at = new Date('2026-11-25T10:00:00Z');
+    const built = buildDeliveryRequest({ idempotencyKey: 'report:r1:ep1', payload: report }, { kind: 'STANDARD', url: 'https://x', secrets: [SECRET] }, at);
+    if (!built.ok) throw new Error(built.error);
+    const { headers, body } = built.request;
+    expect(JSON.parse(body)).toMatchObject({ type: 'report.ready', data: { report: { reportId: 'r1' } } });
+    const key = Buffer.from(SECRET.slice('whsec_'.length), 'base64');
+    const expected = crypto.createHmac('sha256', key).update(`${headers['webhook-id']}.${headers['webhook-timestamp']}.${body}`).digest('base64');
+    expect(headers['webhook-signature'].split(' ')).toContain(`v1,${expected}`);
+    expect(headers['webhook-id']).toBe(webhookMessageId('report:r1:ep1'));
+  });
+
+  it('refuses report.ready for a PagerDuty endpoint and a payload with neither incident nor report', () => {
+    const pd = buildDeliveryRequest({ idempotencyKey: 'k', payload: report }, { kind: 'PAGERDUTY', url: 'https://x', routingKey: 'r'.repeat(32) }, new Date());
+    expect(pd).toEqual({ ok: false, error: 'report.ready is sent to STANDARD endpoints only' });
+    const empty = buildDeliveryRequest({ idempotencyKey: 'k', payload: {} }, { kind: 'STANDARD', url: 'https://x', secrets: [SECRET] }, new Date());
+    expect(empty).toEqual({ ok: false, error: 'delivery payload has no incident' });
   });
 });

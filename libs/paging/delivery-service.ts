@@ -72,6 +72,8 @@ interface ClaimRow {
 /** The request of a stored delivery at `attemptAt`: same body and webhook-id on every retry. */
 export function buildDeliveryRequest(delivery: { idempotencyKey: string; payload: DeliveryPayload }, endpoint: PagingEndpoint, attemptAt: Date, source = 'watchfloor'): PageRequestResult {
   const { payload, idempotencyKey } = delivery;
+  if (payload.report) return buildTenantMessageRequest('report.ready', { report: payload.report }, idempotencyKey, endpoint, attemptAt);
+  if (!payload.incident) return { ok: false, error: 'delivery payload has no incident' };
   if (payload.page) {
     return buildPageRequest({ page: { ...payload.page, dueAt: new Date(payload.page.dueAt) }, endpoint, incident: payload.incident, source, attemptAt });
   }
@@ -88,8 +90,26 @@ export function buildDeliveryRequest(delivery: { idempotencyKey: string; payload
     if (errors.length > 0) return { ok: false, error: `PagerDuty event invalid: ${errors.join('; ')}` };
     return { ok: true, request: { url: endpoint.url, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event), messageId: event.dedup_key } };
   }
+  return signedStandardRequest(sla.type, { incident: payload.incident, sla: { clock: sla.clock, dueAt: sla.dueAt, at: sla.at } }, new Date(sla.at), idempotencyKey, endpoint, attemptAt);
+}
+
+/** A Standard Webhook about the tenant rather than an incident (PagerDuty has no such event). */
+function buildTenantMessageRequest(type: 'report.ready', data: Record<string, unknown>, idempotencyKey: string, endpoint: PagingEndpoint, attemptAt: Date): PageRequestResult {
+  if (endpoint.kind !== 'STANDARD') return { ok: false, error: `${type} is sent to STANDARD endpoints only` };
+  return signedStandardRequest(type, data, attemptAt, idempotencyKey, endpoint, attemptAt);
+}
+
+/** A signed Standard Webhooks request; the webhook-id derives from the idempotency key, so retries reuse it. */
+function signedStandardRequest(
+  type: Parameters<typeof buildWebhookMessage>[0],
+  data: Record<string, unknown>,
+  at: Date,
+  idempotencyKey: string,
+  endpoint: Extract<PagingEndpoint, { kind: 'STANDARD' }>,
+  attemptAt: Date,
+): PageRequestResult {
   if (endpoint.secrets.length === 0) return { ok: false, error: 'endpoint has no signing secret' };
-  const message = buildWebhookMessage(sla.type, { incident: payload.incident, sla: { clock: sla.clock, dueAt: sla.dueAt, at: sla.at } }, new Date(sla.at));
+  const message = buildWebhookMessage(type, data, at);
   if (!message.ok) return { ok: false, error: message.error };
   const id = webhookMessageId(idempotencyKey);
   try {

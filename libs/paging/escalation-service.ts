@@ -185,7 +185,10 @@ export interface SlaAlert {
 
 /** What a delivery row's payload holds: everything the request is built from, so retries send the same bytes. */
 export interface DeliveryPayload {
-  incident: PagerDutyIncident & { createdAt: string };
+  /** Absent for tenant-level messages (e.g. `report.ready`), which carry their data under their own key. */
+  incident?: PagerDutyIncident & { createdAt: string };
+  /** `report.ready`: the data of a Standard Webhook message of that type (STANDARD endpoints only). */
+  report?: Record<string, unknown>;
   page?: Omit<Page, 'dueAt'> & { dueAt: string };
   sla?: { type: SlaAlert['type']; clock: SlaAlert['clock']; at: string; dueAt: string };
 }
