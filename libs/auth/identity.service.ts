@@ -19,6 +19,12 @@ export interface IdentityOptions {
   oidc?: { issuer: string; audience: string } | null;
   /** Seconds since the epoch; injectable for tests. */
   now?: () => number;
+  /**
+   * How long a resolved caller (role, memberships, disabled flag) is reused for the same user
+   * within this process. 0 reads the database on every request. A disabled user or a removed
+   * membership takes effect after at most this long.
+   */
+  callerCacheMs?: number;
 }
 
 export interface IssuedTokens {
@@ -38,6 +44,7 @@ export class IdentityService {
   private readonly throttle: LoginThrottle;
   private readonly oidc: OidcVerifier | null;
   private readonly now: () => number;
+  private readonly callers = new Map<string, { caller: Caller; until: number }>();
 
   constructor(
     private readonly db: TenantDb,
@@ -94,6 +101,18 @@ export class IdentityService {
     return { accessToken, expiresAt: new Date((now + this.options.accessTtlSeconds) * 1000) };
   }
 
+  private async cachedCaller(userId: string, requestId: string): Promise<Caller | null> {
+    const ttl = this.options.callerCacheMs ?? 0;
+    const hit = ttl > 0 ? this.callers.get(userId) : undefined;
+    if (hit && hit.until > Date.now()) return { ...hit.caller, requestId };
+    const caller = await resolveCaller(this.db, { userId }, requestId);
+    if (caller && ttl > 0) {
+      if (this.callers.size > 10000) this.callers.clear();
+      this.callers.set(userId, { caller, until: Date.now() + ttl });
+    }
+    return caller;
+  }
+
   /**
    * The caller behind an `Authorization` header value: null without one, an error for a bad one.
    * Role and tenants come from the database, not the token, so revocations apply at once.
@@ -107,7 +126,7 @@ export class IdentityService {
     if (alg === 'HS256') {
       const check = verifyAccessToken(this.options.jwtSecret, token, this.now());
       if (!check.ok) throw new DomainError(DomainErrorCode.NotAuthenticated, `invalid access token: ${check.reason}`);
-      const caller = await resolveCaller(this.db, { userId: check.claims.sub }, requestId);
+      const caller = await this.cachedCaller(check.claims.sub, requestId);
       if (!caller) throw new DomainError(DomainErrorCode.NotAuthenticated, 'invalid access token: unknown or disabled user');
       return caller;
     }
