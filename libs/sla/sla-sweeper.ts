@@ -8,6 +8,7 @@ import { type DeliverJobData, enqueueDelivery, findStalledDeliveries, type JobQu
 import type { JobEnvelope } from '@watchfloor/queue';
 import { Scope, type TenantDb } from '@watchfloor/tenancy';
 import { type IncidentEventHint, type IncidentSlaOutcome, reconcileIncidentSla } from './incident-sla';
+import { isUuid } from './sla-policies';
 
 export const SLA_CHECK_JOB = 'sla-check';
 export const SLA_SWEEP_JOB = 'sla-sweep';
@@ -54,6 +55,10 @@ export function reconcileIncident(
   incidentId: string,
   options: { now: Date; event?: IncidentEventHint; incidentLink?: (id: string) => string },
 ): Promise<IncidentSlaOutcome> {
+  if (!isUuid(tenantId) || !isUuid(incidentId)) {
+    // A malformed job: nothing to reconcile, and retrying will not help.
+    return Promise.resolve({ tenantId, incidentId, found: false, policy: null, sla: null, notifications: [], deliveryIds: [], nextCheckAt: null, errors: ['not an incident id'] });
+  }
   return db.withScope(Scope.tenant(tenantId), (tx) => reconcileIncidentSla(tx, tenantId, incidentId, options));
 }
 
