@@ -6,6 +6,7 @@ import {
 import { Role } from '@watchfloor/auth';
 import { seedIncident, type SeededIncident } from './testing/incident-fixtures';
 import { startApiTestApp, type ApiTestApp, type GqlResult } from './testing/api-test-app';
+import { seedDelivery, seedWebhookEndpoint, sigmaRuleYaml } from './testing/soc-admin-fixtures';
 
 /** Does this argument carry an id (directly, in a list, or inside an input object)? */
 function carriesId(type: GraphQLInputType, seen = new Set<string>()): boolean {
@@ -86,6 +87,23 @@ const CROSS_TENANT: Record<string, Call[]> = {
     { query: `mutation($v: ZoneInput!) { upsertZone(input: $v) { id } }`, variables: (f) => ({ v: { tenantId: f.tenantB, name: 'x', purdueLevel: 1, cidrs: [] } }) },
     { query: `mutation($v: ZoneInput!) { upsertZone(input: $v) { id } }`, variables: (f) => ({ v: { tenantId: f.tenantA, id: f.b.zoneId, name: 'x', purdueLevel: 1, cidrs: [] } }) },
   ],
+  'query.detectionRules': [{ query: `query($v: ID) { detectionRules(tenantId: $v) { totalCount } }`, variables: (f) => ({ v: f.tenantB }) }],
+  'query.slaPolicies': [{ query: `query($v: ID!) { slaPolicies(tenantId: $v) { id } }`, variables: (f) => ({ v: f.tenantB }) }],
+  'query.escalationPolicies': [{ query: `query($v: ID!) { escalationPolicies(tenantId: $v) { id } }`, variables: (f) => ({ v: f.tenantB }) }],
+  'query.webhookEndpoints': [{ query: `query($v: ID!) { webhookEndpoints(tenantId: $v) { id } }`, variables: (f) => ({ v: f.tenantB }) }],
+  'query.deliveries': [{ query: `query($v: ID) { deliveries(incidentId: $v) { totalCount } }`, variables: (f) => ({ v: f.b.incidentId }) }],
+  'mutation.importDetectionRules': [{ query: `mutation($v: ID, $y: String!) { importDetectionRules(tenantId: $v, yaml: $y) { imported } }`, variables: (f) => ({ v: f.tenantB, y: sigmaRuleYaml() }) }],
+  'mutation.setRuleEnabled': [
+    { query: `mutation($r: ID!, $v: ID!) { setRuleEnabled(ruleId: $r, tenantId: $v, enabled: false) { id } }`, variables: (f) => ({ r: f.b.incidentId, v: f.tenantB }) },
+    { query: `mutation($r: ID!, $v: ID!) { setRuleEnabled(ruleId: $r, tenantId: $v, enabled: false) { id } }`, variables: (f) => ({ r: f.b.incidentId, v: f.tenantA }) },
+  ],
+  'mutation.upsertSlaPolicy': [{ query: `mutation($v: ID!) { upsertSlaPolicy(input: { tenantId: $v, severity: HIGH, acknowledgeMinutes: 15, resolveMinutes: 240 }) { id } }`, variables: (f) => ({ v: f.tenantB }) }],
+  'mutation.upsertEscalationPolicy': [
+    { query: `mutation($v: EscalationPolicyInput!) { upsertEscalationPolicy(input: $v) { id } }`, variables: (f) => ({ v: { tenantId: f.tenantB, name: 'x', levels: [{ delaySeconds: 0, webhookEndpointIds: [f.b.sensorId] }] } }) },
+    { query: `mutation($v: EscalationPolicyInput!) { upsertEscalationPolicy(input: $v) { id } }`, variables: (f) => ({ v: { tenantId: f.tenantA, name: 'x', levels: [{ delaySeconds: 0, webhookEndpointIds: [f.b.sensorId] }] } }) },
+  ],
+  'mutation.createWebhookEndpoint': [{ query: `mutation($v: WebhookEndpointInput!) { createWebhookEndpoint(input: $v) { id secret } }`, variables: (f) => ({ v: { tenantId: f.tenantB, name: 'x', kind: 'STANDARD', url: 'https://8.8.8.8/hook' } }) }],
+  'mutation.redeliver': [{ query: `mutation($v: ID!) { redeliver(deliveryId: $v) { id } }`, variables: (f) => ({ v: f.b.incidentId }) }],
 };
 
 const DENIED = ['NOT_FOUND', 'FORBIDDEN'];
@@ -161,6 +179,9 @@ const ALL = [Role.PLATFORM_ADMIN, Role.SOC_LEAD, Role.SOC_ANALYST, Role.CUSTOMER
 const SOC = [Role.PLATFORM_ADMIN, Role.SOC_LEAD, Role.SOC_ANALYST];
 const EDITORS = [...SOC, Role.CUSTOMER_ADMIN];
 
+/** Rows the rule, SLA and paging cases need, seeded once in the role matrix's second beforeAll. */
+const socAdminFixtures: { ruleId: string; endpointId: string; deliveryIds: string[] } = { ruleId: '', endpointId: '', deliveryIds: [] };
+
 /** Who may call each mutation (the design of docs/api.md). 'PUBLIC' needs no sign-in. */
 const ROLE_MATRIX: Record<string, { allowed: Role[] | 'PUBLIC'; call: MatrixCall }> = {
   login: { allowed: 'PUBLIC', call: () => ({ query: `mutation { login(email: "nobody@x.test", password: "x") { accessToken } }` }) },
@@ -186,6 +207,19 @@ const ROLE_MATRIX: Record<string, { allowed: Role[] | 'PUBLIC'; call: MatrixCall
   upsertConduit: { allowed: EDITORS, call: (f) => ({ query: `mutation($t: ID!, $a: ID!, $b: ID!) { upsertConduit(input: { tenantId: $t, fromZoneId: $a, toZoneId: $b, protocol: "modbus", ports: [502] }) { id } }`, variables: { t: f.tenantA, a: f.incident.zoneId, b: f.second.zoneId } }) },
   upsertAsset: { allowed: EDITORS, call: (f) => ({ query: `mutation($t: ID!) { upsertAsset(input: { tenantId: $t, name: "HMI", criticality: HIGH }) { id } }`, variables: { t: f.tenantA } }) },
   upsertAssetVulnerability: { allowed: EDITORS, call: (f) => ({ query: `mutation($t: ID!, $a: ID!) { upsertAssetVulnerability(input: { tenantId: $t, assetId: $a, cve: "CVE-2022-1234", cvss: 7.5 }) { id } }`, variables: { t: f.tenantA, a: f.incident.assetId } }) },
+  importDetectionRules: { allowed: [Role.PLATFORM_ADMIN, Role.SOC_LEAD], call: (f) => ({ query: `mutation($t: ID, $y: String!) { importDetectionRules(tenantId: $t, yaml: $y) { imported refused } }`, variables: { t: f.tenantA, y: sigmaRuleYaml() } }) },
+  setRuleEnabled: { allowed: [Role.PLATFORM_ADMIN, Role.SOC_LEAD], call: (f) => ({ query: `mutation($r: ID!, $t: ID!) { setRuleEnabled(ruleId: $r, tenantId: $t, enabled: false) { id enabled } }`, variables: { r: socAdminFixtures.ruleId, t: f.tenantA } }) },
+  upsertSlaPolicy: { allowed: [Role.PLATFORM_ADMIN, Role.SOC_LEAD], call: (f) => ({ query: `mutation($t: ID!) { upsertSlaPolicy(input: { tenantId: $t, severity: HIGH, acknowledgeMinutes: 15, resolveMinutes: 240 }) { id } }`, variables: { t: f.tenantA } }) },
+  upsertEscalationPolicy: {
+    allowed: [Role.PLATFORM_ADMIN, Role.SOC_LEAD],
+    call: (f) => ({ query: `mutation($v: EscalationPolicyInput!) { upsertEscalationPolicy(input: $v) { id } }`, variables: { v: { tenantId: f.tenantA, name: crypto.randomUUID(), levels: [{ delaySeconds: 0, webhookEndpointIds: [socAdminFixtures.endpointId] }] } } }),
+  },
+  createWebhookEndpoint: {
+    allowed: [Role.PLATFORM_ADMIN, Role.SOC_LEAD],
+    call: (f) => ({ query: `mutation($v: WebhookEndpointInput!) { createWebhookEndpoint(input: $v) { id } }`, variables: { v: { tenantId: f.tenantA, name: crypto.randomUUID(), kind: 'STANDARD', url: 'https://8.8.8.8/hook' } } }),
+  },
+  // Each call takes a fresh FAILED delivery: a redelivered one is PENDING (CONFLICT) until a worker sends it.
+  redeliver: { allowed: [Role.PLATFORM_ADMIN, Role.SOC_LEAD], call: () => ({ query: `mutation($d: ID!) { redeliver(deliveryId: $d) { id status } }`, variables: { d: socAdminFixtures.deliveryIds.shift() } }) },
 };
 
 describe('role matrix', () => {
@@ -204,6 +238,15 @@ describe('role matrix', () => {
     }
   });
   afterAll(() => api.close());
+  beforeAll(async () => {
+    const [rule] = await api.t.owner.query(
+      `INSERT INTO detection_rules (owner_tenant_id, sigma_id, kind, title, level, source_yaml) VALUES (NULL, $1, 'SIGMA', 'Matrix rule', 'high', 'title: Matrix rule') RETURNING id`,
+      [crypto.randomUUID()],
+    );
+    socAdminFixtures.ruleId = rule.id;
+    socAdminFixtures.endpointId = await seedWebhookEndpoint(api.t.owner, tenantA);
+    for (let i = 0; i < ALL.length; i++) socAdminFixtures.deliveryIds.push(await seedDelivery(api.t.owner, tenantA, socAdminFixtures.endpointId));
+  });
 
   it('covers every mutation of the schema', async () => {
     const intro = await api.gql(null, getIntrospectionQuery());
