@@ -7,6 +7,7 @@ import { Role } from '@watchfloor/auth';
 import { seedIncident, type SeededIncident } from './testing/incident-fixtures';
 import { startApiTestApp, type ApiTestApp, type GqlResult } from './testing/api-test-app';
 import { seedDelivery, seedWebhookEndpoint, sigmaRuleYaml } from './testing/soc-admin-fixtures';
+import { sleep, subscribe } from './testing/ws-client';
 
 /** Does this argument carry an id (directly, in a list, or inside an input object)? */
 function carriesId(type: GraphQLInputType, seen = new Set<string>()): boolean {
@@ -21,7 +22,7 @@ function carriesId(type: GraphQLInputType, seen = new Set<string>()): boolean {
 
 function idFields(schema: GraphQLSchema): string[] {
   const out: string[] = [];
-  for (const [kind, type] of [['query', schema.getQueryType()], ['mutation', schema.getMutationType()]] as const) {
+  for (const [kind, type] of [['query', schema.getQueryType()], ['mutation', schema.getMutationType()], ['subscription', schema.getSubscriptionType()]] as const) {
     for (const field of Object.values(type?.getFields() ?? {}) as GraphQLField<unknown, unknown>[]) {
       if (field.args.some((a: GraphQLArgument) => carriesId(a.type))) out.push(`${kind}.${field.name}`);
     }
@@ -37,13 +38,14 @@ interface Fixtures {
   userB: string;
 }
 
-type Call = { query: string; variables: (f: Fixtures) => Record<string, unknown> };
+type Call = { query: string; variables: (f: Fixtures) => Record<string, unknown>; ws?: true };
 
 /**
  * How to aim each id-taking operation at tenant B while signed in to tenant A. A new operation
  * with an id argument and no row here fails the suite.
  */
 const CROSS_TENANT: Record<string, Call[]> = {
+  'subscription.incidentChanged': [{ ws: true, query: `subscription($v: [ID!]) { incidentChanged(tenantIds: $v) { incidentId } }`, variables: (f) => ({ v: [f.tenantB] }) }],
   'query.alerts': [{ query: `query($v: AlertFilter) { alerts(filter: $v) { totalCount edges { node { id } } } }`, variables: (f) => ({ v: { tenantIds: [f.tenantB], incidentId: f.b.incidentId } }) }],
   'query.assets': [{ query: `query($v: ID!) { assets(tenantId: $v) { totalCount } }`, variables: (f) => ({ v: f.tenantB }) }],
   'query.auditChainStatus': [{ query: `query($v: ID!) { auditChainStatus(tenantId: $v) { ok } }`, variables: (f) => ({ v: f.tenantB }) }],
@@ -108,6 +110,14 @@ const CROSS_TENANT: Record<string, Call[]> = {
 
 const DENIED = ['NOT_FOUND', 'FORBIDDEN'];
 
+/** A subscription's first answer (its error, for a refused one) as a GraphQL result. */
+async function viaWebSocket(api: ApiTestApp, token: string, query: string, variables: Record<string, unknown>): Promise<GqlResult> {
+  const sub = subscribe(api.url, token, query, variables);
+  for (let i = 0; i < 40 && !sub.errors.length && !sub.messages.length; i++) await sleep(50);
+  await sub.close();
+  return { data: (sub.messages[0] as Record<string, unknown>) ?? null, errors: sub.errors as GqlResult['errors'] };
+}
+
 /** Codes in a response: top-level errors, or per-id results of bulk operations. */
 function outcome(res: GqlResult): string[] {
   if (res.errors?.length) return res.errors.map((e) => String(e.extensions?.code));
@@ -149,7 +159,7 @@ describe('access control', () => {
   });
   afterAll(() => api.close());
 
-  it('has a cross-tenant case for every query and mutation that takes an id', () => {
+  it('has a cross-tenant case for every query, mutation and subscription that takes an id', () => {
     const fields = idFields(schema);
     expect(fields.length).toBeGreaterThan(20);
     expect(fields.filter((f) => !CROSS_TENANT[f])).toEqual([]);
@@ -161,7 +171,7 @@ describe('access control', () => {
     const before = await tenantBRows();
     for (const [field, calls] of Object.entries(CROSS_TENANT)) {
       for (const call of calls) {
-        const res = await api.gql(user.token, call.query, call.variables(fx));
+        const res = call.ws ? await viaWebSocket(api, user.token, call.query, call.variables(fx)) : await api.gql(user.token, call.query, call.variables(fx));
         const codes = outcome(res);
         expect({ field, role, codes, leaked: JSON.stringify(res.data ?? null).includes(fx.b.incidentId) }).toEqual({
           field, role, codes: codes.map((c) => (DENIED.includes(c) ? c : `unexpected ${c}`)), leaked: false,

@@ -17,6 +17,8 @@ export interface IdentityOptions {
   keyPrefix: string;
   throttle?: Partial<Omit<LoginThrottleOptions, 'keyPrefix'>>;
   oidc?: { issuer: string; audience: string } | null;
+  /** Replaces the JWKS verifier built from `oidc` (tests). */
+  oidcVerifier?: OidcVerifier;
   /** Seconds since the epoch; injectable for tests. */
   now?: () => number;
   /**
@@ -52,7 +54,7 @@ export class IdentityService {
     private readonly options: IdentityOptions,
   ) {
     this.throttle = new LoginThrottle(redis, { ...DEFAULT_LOGIN_THROTTLE, ...options.throttle, keyPrefix: options.keyPrefix });
-    this.oidc = options.oidc ? createOidcVerifier(options.oidc.issuer, options.oidc.audience) : null;
+    this.oidc = options.oidcVerifier ?? (options.oidc ? createOidcVerifier(options.oidc.issuer, options.oidc.audience) : null);
     this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
   }
 

@@ -10,14 +10,6 @@ export interface SeededIncident {
   zoneId: string;
 }
 
-// Asset ips are unique per tenant: a counter, not random bytes (hundreds of seeds in one tenant
-// collided by the birthday bound). Starts at 10.30.16.0, clear of the addresses tests type in.
-let assetIpSeq = 16 * 256;
-function nextAssetIp(): string {
-  const n = assetIpSeq++;
-  return `10.30.${(n >> 8) & 255}.${n & 255}`;
-}
-
 /**
  * One incident of a tenant with its graph: a zone, an asset, a sensor, events, alerts attached to
  * the incident, and two timeline entries (one INTERNAL, one CUSTOMER). Written through the owner
@@ -37,7 +29,8 @@ export async function seedIncident(
   const tag = incidentId.slice(0, 8);
   await owner.query(`INSERT INTO zones (tenant_id, id, name, purdue_level, cidrs) VALUES ($1, $2, $3, 1, '{10.30.0.0/16}')`, [tenantId, zoneId, `Control ${tag}`]);
   await owner.query(`INSERT INTO assets (tenant_id, id, name, ip, purdue_level, criticality, zone_id) VALUES ($1, $2, $3, $4, 1, 'CRITICAL', $5)`, [
-    tenantId, assetId, `PLC ${tag}`, nextAssetIp(), zoneId,
+    // 24 random bits: many incidents per tenant must not collide on the unique (tenant, ip).
+    tenantId, assetId, `PLC ${tag}`, `10.${[...crypto.randomBytes(3)].join('.')}`, zoneId,
   ]);
   await owner.query(`INSERT INTO sensors (tenant_id, id, name, kind) VALUES ($1, $2, $3, 'ZEEK')`, [tenantId, sensorId, `zeek ${tag}`]);
   await owner.query(`INSERT INTO ingest_batches (tenant_id, id, sensor_id, format, accepted) VALUES ($1, $2, $3, 'zeek', 1)`, [tenantId, batchId, sensorId]);
