@@ -4,6 +4,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
+import tls from 'node:tls';
 
 export const RESPONSE_EXCERPT_BYTES = 512;
 
@@ -15,6 +16,8 @@ export interface WebhookPost {
   headers: Record<string, string>;
   body: string;
   timeoutMs: number;
+  /** Extra trusted CA certificates (a private PKI; tests). The system roots stay trusted. */
+  ca?: string | Buffer;
 }
 
 export type WebhookPostResult =
@@ -60,6 +63,7 @@ export function postWebhook(req: WebhookPost): Promise<WebhookPostResult> {
       agent: false,
     };
     if (secure && isIP(hostname) === 0) options.servername = hostname;
+    if (secure && req.ca) options.ca = [...tls.rootCertificates, req.ca.toString()];
     const client = secure ? https : http;
     let timedOut = false;
     const timer = setTimeout(() => {
