@@ -40,6 +40,9 @@ interface Fixtures {
 
 type Call = { query: string; variables: (f: Fixtures) => Record<string, unknown>; ws?: true };
 
+/** Tenant B's rule, endpoint, policy and delivery (and an endpoint of A), seeded in the access-control suite's second beforeAll. */
+const crossTenantRows = { ruleB: '', endpointA: '', endpointB: '', policyB: '', deliveryB: '' };
+
 /**
  * How to aim each id-taking operation at tenant B while signed in to tenant A. A new operation
  * with an id argument and no row here fails the suite.
@@ -96,16 +99,17 @@ const CROSS_TENANT: Record<string, Call[]> = {
   'query.deliveries': [{ query: `query($v: ID) { deliveries(incidentId: $v) { totalCount } }`, variables: (f) => ({ v: f.b.incidentId }) }],
   'mutation.importDetectionRules': [{ query: `mutation($v: ID, $y: String!) { importDetectionRules(tenantId: $v, yaml: $y) { imported } }`, variables: (f) => ({ v: f.tenantB, y: sigmaRuleYaml() }) }],
   'mutation.setRuleEnabled': [
-    { query: `mutation($r: ID!, $v: ID!) { setRuleEnabled(ruleId: $r, tenantId: $v, enabled: false) { id } }`, variables: (f) => ({ r: f.b.incidentId, v: f.tenantB }) },
-    { query: `mutation($r: ID!, $v: ID!) { setRuleEnabled(ruleId: $r, tenantId: $v, enabled: false) { id } }`, variables: (f) => ({ r: f.b.incidentId, v: f.tenantA }) },
+    { query: `mutation($r: ID!, $v: ID!) { setRuleEnabled(ruleId: $r, tenantId: $v, enabled: false) { id } }`, variables: (f) => ({ r: crossTenantRows.ruleB, v: f.tenantB }) },
+    { query: `mutation($r: ID!, $v: ID!) { setRuleEnabled(ruleId: $r, tenantId: $v, enabled: false) { id } }`, variables: (f) => ({ r: crossTenantRows.ruleB, v: f.tenantA }) },
   ],
   'mutation.upsertSlaPolicy': [{ query: `mutation($v: ID!) { upsertSlaPolicy(input: { tenantId: $v, severity: HIGH, acknowledgeMinutes: 15, resolveMinutes: 240 }) { id } }`, variables: (f) => ({ v: f.tenantB }) }],
   'mutation.upsertEscalationPolicy': [
-    { query: `mutation($v: EscalationPolicyInput!) { upsertEscalationPolicy(input: $v) { id } }`, variables: (f) => ({ v: { tenantId: f.tenantB, name: 'x', levels: [{ delaySeconds: 0, webhookEndpointIds: [f.b.sensorId] }] } }) },
-    { query: `mutation($v: EscalationPolicyInput!) { upsertEscalationPolicy(input: $v) { id } }`, variables: (f) => ({ v: { tenantId: f.tenantA, name: 'x', levels: [{ delaySeconds: 0, webhookEndpointIds: [f.b.sensorId] }] } }) },
+    { query: `mutation($v: EscalationPolicyInput!) { upsertEscalationPolicy(input: $v) { id } }`, variables: (f) => ({ v: { tenantId: f.tenantB, name: 'x', levels: [{ delaySeconds: 0, webhookEndpointIds: [crossTenantRows.endpointB] }] } }) },
+    { query: `mutation($v: EscalationPolicyInput!) { upsertEscalationPolicy(input: $v) { id } }`, variables: (f) => ({ v: { tenantId: f.tenantA, name: 'x', levels: [{ delaySeconds: 0, webhookEndpointIds: [crossTenantRows.endpointB] }] } }) },
+    { query: `mutation($v: EscalationPolicyInput!) { upsertEscalationPolicy(input: $v) { id } }`, variables: (f) => ({ v: { id: crossTenantRows.policyB, tenantId: f.tenantA, name: 'x', levels: [{ delaySeconds: 0, webhookEndpointIds: [crossTenantRows.endpointA] }] } }) },
   ],
   'mutation.createWebhookEndpoint': [{ query: `mutation($v: WebhookEndpointInput!) { createWebhookEndpoint(input: $v) { id secret } }`, variables: (f) => ({ v: { tenantId: f.tenantB, name: 'x', kind: 'STANDARD', url: 'https://8.8.8.8/hook' } }) }],
-  'mutation.redeliver': [{ query: `mutation($v: ID!) { redeliver(deliveryId: $v) { id } }`, variables: (f) => ({ v: f.b.incidentId }) }],
+  'mutation.redeliver': [{ query: `mutation($v: ID!) { redeliver(deliveryId: $v) { id } }`, variables: () => ({ v: crossTenantRows.deliveryB }) }],
 };
 
 const DENIED = ['NOT_FOUND', 'FORBIDDEN'];
@@ -158,6 +162,18 @@ describe('access control', () => {
     };
   });
   afterAll(() => api.close());
+  beforeAll(async () => {
+    const [rule] = await api.t.owner.query(
+      `INSERT INTO detection_rules (owner_tenant_id, sigma_id, kind, title, level, source_yaml) VALUES ($1, $2, 'SIGMA', 'Beta rule', 'high', 'title: Beta rule') RETURNING id`,
+      [fx.tenantB, crypto.randomUUID()],
+    );
+    crossTenantRows.ruleB = rule.id;
+    crossTenantRows.endpointA = await seedWebhookEndpoint(api.t.owner, fx.tenantA);
+    crossTenantRows.endpointB = await seedWebhookEndpoint(api.t.owner, fx.tenantB);
+    const [policy] = await api.t.owner.query(`INSERT INTO escalation_policies (tenant_id, name) VALUES ($1, 'beta on call') RETURNING id`, [fx.tenantB]);
+    crossTenantRows.policyB = policy.id;
+    crossTenantRows.deliveryB = await seedDelivery(api.t.owner, fx.tenantB, crossTenantRows.endpointB, { incidentId: fx.b.incidentId });
+  });
 
   it('has a cross-tenant case for every query, mutation and subscription that takes an id', () => {
     const fields = idFields(schema);
