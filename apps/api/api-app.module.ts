@@ -13,12 +13,12 @@ import { BullModule } from '@nestjs/bullmq';
 import { DEFAULT_JOB_OPTIONS, queueConnection, REDIS, RedisModule, redisReadiness } from '@watchfloor/queue';
 import { type ApiContext, AuthModule, IdentityService, newApiContext, resolveJwtSecret, type Caller } from '@watchfloor/auth';
 import { AuditModule } from '@watchfloor/audit';
+import { detectionKeyPrefixOf, SocAdminModule } from '@watchfloor/soc-admin';
+import { secretBoxFromEnv } from '@watchfloor/secrets';
 import { TenantsModule } from '@watchfloor/tenants';
 import { InventoryModule } from '@watchfloor/inventory';
 import { EventSearchModule } from '@watchfloor/event-search';
 import { TriageModule } from '@watchfloor/triage';
-import { detectionKeyPrefixOf, SocAdminModule } from '@watchfloor/soc-admin';
-import { secretBoxFromEnv } from '@watchfloor/secrets';
 import { createLogger } from '@watchfloor/telemetry';
 import { DomainError } from '@watchfloor/errors';
 import { httpContext, readSessionPlugin } from './graphql-context';
@@ -115,17 +115,17 @@ export class ApiAppModule {
           }),
         }),
         AuditModule,
-        TenantsModule,
-        InventoryModule,
-        EventSearchModule,
         // Producers only (sla, deliver); tests get their own queue prefix.
         BullModule.forRoot({ connection: queueConnection(config.REDIS_URL), prefix: options.redisKeyPrefix ? `{${options.redisKeyPrefix}}` : config.QUEUE_PREFIX, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
-        TriageModule.forRoot({ channel: `${keyPrefix}incident-changes` }),
         SocAdminModule.forRoot({
           ruleKeyPrefix: options.redisKeyPrefix ?? detectionKeyPrefixOf(config.QUEUE_PREFIX),
           allowPrivateWebhooks: config.WEBHOOK_ALLOW_PRIVATE,
           secretBox: secretBoxFromEnv({ WATCHFLOOR_SECRET_KEY: config.WATCHFLOOR_SECRET_KEY, NODE_ENV: config.NODE_ENV }),
         }),
+        TenantsModule,
+        InventoryModule,
+        EventSearchModule,
+        TriageModule.forRoot({ channel: `${keyPrefix}incident-changes` }),
         HealthModule.forRoot({
           useFactory: (ds: DataSource, redis: Redis): ReadinessCheck[] => [
             { name: 'postgres', check: () => databaseReadiness(ds) },
