@@ -6,6 +6,7 @@ import {
 import { Role } from '@watchfloor/auth';
 import { seedIncident, type SeededIncident } from './testing/incident-fixtures';
 import { startApiTestApp, type ApiTestApp, type GqlResult } from './testing/api-test-app';
+import { seedDelivery, seedWebhookEndpoint, sigmaRuleYaml } from './testing/soc-admin-fixtures';
 import { sleep, subscribe } from './testing/ws-client';
 
 /** Does this argument carry an id (directly, in a list, or inside an input object)? */
@@ -38,6 +39,9 @@ interface Fixtures {
 }
 
 type Call = { query: string; variables: (f: Fixtures) => Record<string, unknown>; ws?: true };
+
+/** Tenant B's rule, endpoint, policy and delivery (and an endpoint of A), seeded in the access-control suite's second beforeAll. */
+const crossTenantRows = { ruleB: '', endpointA: '', endpointB: '', policyB: '', deliveryB: '' };
 
 /**
  * How to aim each id-taking operation at tenant B while signed in to tenant A. A new operation
@@ -92,6 +96,24 @@ const CROSS_TENANT: Record<string, Call[]> = {
     { query: `mutation($v: ZoneInput!) { upsertZone(input: $v) { id } }`, variables: (f) => ({ v: { tenantId: f.tenantB, name: 'x', purdueLevel: 1, cidrs: [] } }) },
     { query: `mutation($v: ZoneInput!) { upsertZone(input: $v) { id } }`, variables: (f) => ({ v: { tenantId: f.tenantA, id: f.b.zoneId, name: 'x', purdueLevel: 1, cidrs: [] } }) },
   ],
+  'query.detectionRules': [{ query: `query($v: ID) { detectionRules(tenantId: $v) { totalCount } }`, variables: (f) => ({ v: f.tenantB }) }],
+  'query.slaPolicies': [{ query: `query($v: ID!) { slaPolicies(tenantId: $v) { id } }`, variables: (f) => ({ v: f.tenantB }) }],
+  'query.escalationPolicies': [{ query: `query($v: ID!) { escalationPolicies(tenantId: $v) { id } }`, variables: (f) => ({ v: f.tenantB }) }],
+  'query.webhookEndpoints': [{ query: `query($v: ID!) { webhookEndpoints(tenantId: $v) { id } }`, variables: (f) => ({ v: f.tenantB }) }],
+  'query.deliveries': [{ query: `query($v: ID) { deliveries(incidentId: $v) { totalCount } }`, variables: (f) => ({ v: f.b.incidentId }) }],
+  'mutation.importDetectionRules': [{ query: `mutation($v: ID, $y: String!) { importDetectionRules(tenantId: $v, yaml: $y) { imported } }`, variables: (f) => ({ v: f.tenantB, y: sigmaRuleYaml() }) }],
+  'mutation.setRuleEnabled': [
+    { query: `mutation($r: ID!, $v: ID!) { setRuleEnabled(ruleId: $r, tenantId: $v, enabled: false) { id } }`, variables: (f) => ({ r: crossTenantRows.ruleB, v: f.tenantB }) },
+    { query: `mutation($r: ID!, $v: ID!) { setRuleEnabled(ruleId: $r, tenantId: $v, enabled: false) { id } }`, variables: (f) => ({ r: crossTenantRows.ruleB, v: f.tenantA }) },
+  ],
+  'mutation.upsertSlaPolicy': [{ query: `mutation($v: ID!) { upsertSlaPolicy(input: { tenantId: $v, severity: HIGH, acknowledgeMinutes: 15, resolveMinutes: 240 }) { id } }`, variables: (f) => ({ v: f.tenantB }) }],
+  'mutation.upsertEscalationPolicy': [
+    { query: `mutation($v: EscalationPolicyInput!) { upsertEscalationPolicy(input: $v) { id } }`, variables: (f) => ({ v: { tenantId: f.tenantB, name: 'x', levels: [{ delaySeconds: 0, webhookEndpointIds: [crossTenantRows.endpointB] }] } }) },
+    { query: `mutation($v: EscalationPolicyInput!) { upsertEscalationPolicy(input: $v) { id } }`, variables: (f) => ({ v: { tenantId: f.tenantA, name: 'x', levels: [{ delaySeconds: 0, webhookEndpointIds: [crossTenantRows.endpointB] }] } }) },
+    { query: `mutation($v: EscalationPolicyInput!) { upsertEscalationPolicy(input: $v) { id } }`, variables: (f) => ({ v: { id: crossTenantRows.policyB, tenantId: f.tenantA, name: 'x', levels: [{ delaySeconds: 0, webhookEndpointIds: [crossTenantRows.endpointA] }] } }) },
+  ],
+  'mutation.createWebhookEndpoint': [{ query: `mutation($v: WebhookEndpointInput!) { createWebhookEndpoint(input: $v) { id secret } }`, variables: (f) => ({ v: { tenantId: f.tenantB, name: 'x', kind: 'STANDARD', url: 'https://8.8.8.8/hook' } }) }],
+  'mutation.redeliver': [{ query: `mutation($v: ID!) { redeliver(deliveryId: $v) { id } }`, variables: () => ({ v: crossTenantRows.deliveryB }) }],
 };
 
 const DENIED = ['NOT_FOUND', 'FORBIDDEN'];
@@ -144,6 +166,18 @@ describe('access control', () => {
     };
   });
   afterAll(() => api.close());
+  beforeAll(async () => {
+    const [rule] = await api.t.owner.query(
+      `INSERT INTO detection_rules (owner_tenant_id, sigma_id, kind, title, level, source_yaml) VALUES ($1, $2, 'SIGMA', 'Beta rule', 'high', 'title: Beta rule') RETURNING id`,
+      [fx.tenantB, crypto.randomUUID()],
+    );
+    crossTenantRows.ruleB = rule.id;
+    crossTenantRows.endpointA = await seedWebhookEndpoint(api.t.owner, fx.tenantA);
+    crossTenantRows.endpointB = await seedWebhookEndpoint(api.t.owner, fx.tenantB);
+    const [policy] = await api.t.owner.query(`INSERT INTO escalation_policies (tenant_id, name) VALUES ($1, 'beta on call') RETURNING id`, [fx.tenantB]);
+    crossTenantRows.policyB = policy.id;
+    crossTenantRows.deliveryB = await seedDelivery(api.t.owner, fx.tenantB, crossTenantRows.endpointB, { incidentId: fx.b.incidentId });
+  });
 
   it('has a cross-tenant case for every query, mutation and subscription that takes an id', () => {
     const fields = idFields(schema);
@@ -175,6 +209,9 @@ const ALL = [Role.PLATFORM_ADMIN, Role.SOC_LEAD, Role.SOC_ANALYST, Role.CUSTOMER
 const SOC = [Role.PLATFORM_ADMIN, Role.SOC_LEAD, Role.SOC_ANALYST];
 const EDITORS = [...SOC, Role.CUSTOMER_ADMIN];
 
+/** Rows the rule, SLA and paging cases need, seeded once in the role matrix's second beforeAll. */
+const socAdminFixtures: { ruleId: string; endpointId: string; deliveryIds: string[] } = { ruleId: '', endpointId: '', deliveryIds: [] };
+
 /** Who may call each mutation (the design of docs/api.md). 'PUBLIC' needs no sign-in. */
 const ROLE_MATRIX: Record<string, { allowed: Role[] | 'PUBLIC'; call: MatrixCall }> = {
   login: { allowed: 'PUBLIC', call: () => ({ query: `mutation { login(email: "nobody@x.test", password: "x") { accessToken } }` }) },
@@ -201,6 +238,19 @@ const ROLE_MATRIX: Record<string, { allowed: Role[] | 'PUBLIC'; call: MatrixCall
   upsertConduit: { allowed: EDITORS, call: (f) => ({ query: `mutation($t: ID!, $a: ID!, $b: ID!) { upsertConduit(input: { tenantId: $t, fromZoneId: $a, toZoneId: $b, protocol: "modbus", ports: [502] }) { id } }`, variables: { t: f.tenantA, a: f.incident.zoneId, b: f.second.zoneId } }) },
   upsertAsset: { allowed: EDITORS, call: (f) => ({ query: `mutation($t: ID!) { upsertAsset(input: { tenantId: $t, name: "HMI", criticality: HIGH }) { id } }`, variables: { t: f.tenantA } }) },
   upsertAssetVulnerability: { allowed: EDITORS, call: (f) => ({ query: `mutation($t: ID!, $a: ID!) { upsertAssetVulnerability(input: { tenantId: $t, assetId: $a, cve: "CVE-2022-1234", cvss: 7.5 }) { id } }`, variables: { t: f.tenantA, a: f.incident.assetId } }) },
+  importDetectionRules: { allowed: [Role.PLATFORM_ADMIN, Role.SOC_LEAD], call: (f) => ({ query: `mutation($t: ID, $y: String!) { importDetectionRules(tenantId: $t, yaml: $y) { imported refused } }`, variables: { t: f.tenantA, y: sigmaRuleYaml() } }) },
+  setRuleEnabled: { allowed: [Role.PLATFORM_ADMIN, Role.SOC_LEAD], call: (f) => ({ query: `mutation($r: ID!, $t: ID!) { setRuleEnabled(ruleId: $r, tenantId: $t, enabled: false) { id enabled } }`, variables: { r: socAdminFixtures.ruleId, t: f.tenantA } }) },
+  upsertSlaPolicy: { allowed: [Role.PLATFORM_ADMIN, Role.SOC_LEAD], call: (f) => ({ query: `mutation($t: ID!) { upsertSlaPolicy(input: { tenantId: $t, severity: HIGH, acknowledgeMinutes: 15, resolveMinutes: 240 }) { id } }`, variables: { t: f.tenantA } }) },
+  upsertEscalationPolicy: {
+    allowed: [Role.PLATFORM_ADMIN, Role.SOC_LEAD],
+    call: (f) => ({ query: `mutation($v: EscalationPolicyInput!) { upsertEscalationPolicy(input: $v) { id } }`, variables: { v: { tenantId: f.tenantA, name: crypto.randomUUID(), levels: [{ delaySeconds: 0, webhookEndpointIds: [socAdminFixtures.endpointId] }] } } }),
+  },
+  createWebhookEndpoint: {
+    allowed: [Role.PLATFORM_ADMIN, Role.SOC_LEAD],
+    call: (f) => ({ query: `mutation($v: WebhookEndpointInput!) { createWebhookEndpoint(input: $v) { id } }`, variables: { v: { tenantId: f.tenantA, name: crypto.randomUUID(), kind: 'STANDARD', url: 'https://8.8.8.8/hook' } } }),
+  },
+  // Each call takes a fresh FAILED delivery: a redelivered one is PENDING (CONFLICT) until a worker sends it.
+  redeliver: { allowed: [Role.PLATFORM_ADMIN, Role.SOC_LEAD], call: () => ({ query: `mutation($d: ID!) { redeliver(deliveryId: $d) { id status } }`, variables: { d: socAdminFixtures.deliveryIds.shift() } }) },
 };
 
 describe('role matrix', () => {
@@ -219,6 +269,15 @@ describe('role matrix', () => {
     }
   });
   afterAll(() => api.close());
+  beforeAll(async () => {
+    const [rule] = await api.t.owner.query(
+      `INSERT INTO detection_rules (owner_tenant_id, sigma_id, kind, title, level, source_yaml) VALUES (NULL, $1, 'SIGMA', 'Matrix rule', 'high', 'title: Matrix rule') RETURNING id`,
+      [crypto.randomUUID()],
+    );
+    socAdminFixtures.ruleId = rule.id;
+    socAdminFixtures.endpointId = await seedWebhookEndpoint(api.t.owner, tenantA);
+    for (let i = 0; i < ALL.length; i++) socAdminFixtures.deliveryIds.push(await seedDelivery(api.t.owner, tenantA, socAdminFixtures.endpointId));
+  });
 
   it('covers every mutation of the schema', async () => {
     const intro = await api.gql(null, getIntrospectionQuery());

@@ -9,9 +9,12 @@ import type { GraphQLError } from 'graphql';
 import type { ApiConfig } from '@watchfloor/config';
 import { databaseReadiness, DbModule, OWNER_DATA_SOURCE } from '@watchfloor/db';
 import { HealthModule, type ReadinessCheck } from '@watchfloor/health';
-import { REDIS, RedisModule, redisReadiness } from '@watchfloor/queue';
+import { BullModule } from '@nestjs/bullmq';
+import { DEFAULT_JOB_OPTIONS, queueConnection, REDIS, RedisModule, redisReadiness } from '@watchfloor/queue';
 import { type ApiContext, AuthModule, IdentityService, newApiContext, resolveJwtSecret, type Caller } from '@watchfloor/auth';
 import { AuditModule } from '@watchfloor/audit';
+import { detectionKeyPrefixOf, SocAdminModule } from '@watchfloor/soc-admin';
+import { secretBoxFromEnv } from '@watchfloor/secrets';
 import { TenantsModule } from '@watchfloor/tenants';
 import { InventoryModule } from '@watchfloor/inventory';
 import { EventSearchModule } from '@watchfloor/event-search';
@@ -113,6 +116,13 @@ export class ApiAppModule {
           }),
         }),
         AuditModule,
+        // Producers only (sla, deliver); tests get their own queue prefix.
+        BullModule.forRoot({ connection: queueConnection(config.REDIS_URL), prefix: options.redisKeyPrefix ? `{${options.redisKeyPrefix}}` : config.QUEUE_PREFIX, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
+        SocAdminModule.forRoot({
+          ruleKeyPrefix: options.redisKeyPrefix ?? detectionKeyPrefixOf(config.QUEUE_PREFIX),
+          allowPrivateWebhooks: config.WEBHOOK_ALLOW_PRIVATE,
+          secretBox: secretBoxFromEnv({ WATCHFLOOR_SECRET_KEY: config.WATCHFLOOR_SECRET_KEY, NODE_ENV: config.NODE_ENV }),
+        }),
         TenantsModule,
         InventoryModule,
         EventSearchModule,

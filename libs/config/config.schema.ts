@@ -53,6 +53,7 @@ export const apiSchema = commonSchema.extend({
   OIDC_ISSUER: urlString(['https:', 'http:']).optional(),
   OIDC_AUDIENCE: z.string().optional(),
   PUBLIC_URL: z.string().optional(),
+  WEBHOOK_ALLOW_PRIVATE: bool(false),
 });
 
 export const ingestSchema = commonSchema.extend({

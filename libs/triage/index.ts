@@ -2,6 +2,7 @@ export * from './incident-workflow';
 export * from './triage.types';
 export * from './incident-store';
 export * from './triage-service';
+export * from './incident-events';
 export * from './incident-changes';
 export * from './triage-loaders';
 export * from './incident.resolver';

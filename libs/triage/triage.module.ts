@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { BullModule } from '@nestjs/bullmq';
 import { INCIDENT_CHANGES_CHANNEL, INCIDENT_CHANGES_CHANNEL_TOKEN, IncidentChangeHub } from './incident-changes';
 import { ActivityResolver, AlertResolver, IncidentResolver } from './incident.resolver';
 import { TriageResolver } from './triage.resolver';
@@ -8,6 +9,8 @@ export class TriageModule {
   static forRoot(options: { channel?: string } = {}): DynamicModule {
     return {
       module: TriageModule,
+      // Triage changes go to the `sla` queue (needs BullModule.forRoot in the app).
+      imports: [BullModule.registerQueue({ name: 'sla' })],
       providers: [
         { provide: INCIDENT_CHANGES_CHANNEL_TOKEN, useValue: options.channel ?? INCIDENT_CHANGES_CHANNEL },
         IncidentChangeHub,

@@ -1,9 +1,14 @@
+import { InjectQueue } from '@nestjs/bullmq';
 import { Args, ID, Int, Mutation, Resolver, Subscription } from '@nestjs/graphql';
+import type { Queue } from 'bullmq';
+import type { IncidentEventJobData } from '@watchfloor/queue';
+import { createLogger } from '@watchfloor/telemetry';
 import { type ApiContext, type Caller, callerSees, Ctx, CurrentCaller, isCustomer, Role, Roles, SOC_ROLES, withCallerScope } from '@watchfloor/auth';
 import { DomainError, formatResolverError, graphqlCodeFor, invalidInput, notFound } from '@watchfloor/errors';
 import type { ScopedTx } from '@watchfloor/tenancy';
 import { TenantDb } from '@watchfloor/tenancy';
 import { IncidentChangeHub, type IncidentChangeMessage } from './incident-changes';
+import { emitIncidentEvents } from './incident-events';
 import { incidentById } from './incident-store';
 import { IncidentStatus, Severity } from './incident-workflow';
 import {
@@ -18,6 +23,7 @@ import {
 const TRIAGERS = SOC_ROLES as Role[];
 const COMMENTERS = [...TRIAGERS, Role.CUSTOMER_ADMIN, Role.CUSTOMER_VIEWER];
 export const MAX_BULK_IDS = 100;
+const log = createLogger('watchfloor-api');
 
 function messagesOf(outcome: TriageOutcome): IncidentChangeMessage[] {
   const own = outcome.activities.map((a) => ({
@@ -36,6 +42,7 @@ export class TriageResolver {
   constructor(
     private readonly db: TenantDb,
     private readonly hub: IncidentChangeHub,
+    @InjectQueue('sla') private readonly sla: Queue<IncidentEventJobData>,
   ) {}
 
   /** Runs one triage operation in the caller's scope, then (after commit) tells subscribers. */
@@ -48,6 +55,8 @@ export class TriageResolver {
   private async publish(outcome: TriageOutcome): Promise<void> {
     // Committed already: a Redis hiccup must not turn a done change into an error.
     await Promise.all(messagesOf(outcome).map((m) => this.hub.publish(m).catch(() => undefined)));
+    // SLA clocks and escalation follow the change; a lost event is caught up by the SLA sweeper.
+    await emitIncidentEvents(this.sla, outcome).catch((err: unknown) => log.warn({ err, incidentId: outcome.incident.id }, 'incident events not enqueued; the SLA sweep will catch up'));
   }
 
   private async bulk(caller: Caller, ids: string[], op: (tx: ScopedTx, id: string) => Promise<TriageOutcome>): Promise<BulkIncidentResultObject[]> {
