@@ -2,7 +2,6 @@
 // policies, webhook endpoints, deliveries). The services live in libs/detection/rules,
 // libs/sla and libs/paging; this lib adds roles, tenant checks, audit entries and presentation.
 export * from './service-errors';
-export * from './update-returning';
 export * from './soc-admin.options';
 export * from './detection-rules.types';
 export * from './detection-rules.resolver';

@@ -14,7 +14,6 @@ import { createLogger, injectTraceContext } from '@watchfloor/telemetry';
 import { TenantDb } from '@watchfloor/tenancy';
 import { Severity } from '@watchfloor/triage';
 import { mapServiceErrors } from './service-errors';
-import { withReturnedRows } from './update-returning';
 import { SOC_ADMIN_OPTIONS, type SocAdminOptions } from './soc-admin.options';
 import {
   DeliveryConnection, DeliveryObject, DeliveryStatus, EscalationPolicyInput, EscalationPolicyObject, WebhookEndpointInput, WebhookEndpointObject, WebhookKind,
@@ -119,7 +118,7 @@ export class EscalationPolicyResolver {
     visibleTenant(caller, input.tenantId);
     return mapServiceErrors(() =>
       withCallerScope(this.db, caller, async (tx) => {
-        const policy = await upsertEscalationPolicy(withReturnedRows(tx), {
+        const policy = await upsertEscalationPolicy(tx, {
           id: input.id ?? null,
           tenantId: input.tenantId,
           name: input.name,

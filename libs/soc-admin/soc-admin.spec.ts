@@ -2,11 +2,9 @@ import type { DetectionRuleView } from '@watchfloor/detection/rules';
 import { DomainError, DomainErrorCode, graphqlCodeFor } from '@watchfloor/errors';
 import { PagingError } from '@watchfloor/paging';
 import { SlaError } from '@watchfloor/sla';
-import type { ScopedTx } from '@watchfloor/tenancy';
 import { presentRule } from './detection-rules.resolver';
 import { domainCodeFor, mapServiceErrors, type ServiceErrorCode } from './service-errors';
 import { detectionKeyPrefixOf } from './soc-admin.options';
-import { withReturnedRows } from './update-returning';
 
 describe('service errors', () => {
   it('map every service code to the contract code of the same name', () => {
@@ -42,15 +40,6 @@ describe('presentRule', () => {
     const shown = presentRule(rule, true);
     const visible = Object.entries(shown).filter(([, v]) => v !== null).map(([k]) => k).sort();
     expect(visible).toEqual(['author', 'id', 'level', 'techniques', 'title']);
-  });
-});
-
-describe('withReturnedRows', () => {
-  const tx = (result: unknown) => ({ scope: null, manager: null, query: async () => result }) as unknown as ScopedTx;
-  it('unwraps TypeORM\'s [rows, count] answer to UPDATE … RETURNING and leaves plain rows alone', async () => {
-    expect(await withReturnedRows(tx([[{ id: 'a' }], 1])).query('UPDATE …')).toEqual([{ id: 'a' }]);
-    expect(await withReturnedRows(tx([[], 0])).query('UPDATE …')).toEqual([]);
-    expect(await withReturnedRows(tx([{ id: 'a' }, { id: 'b' }])).query('SELECT …')).toEqual([{ id: 'a' }, { id: 'b' }]);
   });
 });
 

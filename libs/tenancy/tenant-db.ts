@@ -55,7 +55,9 @@ export class TenantDb {
       const tx: ScopedTx = {
         scope,
         manager: runner.manager,
-        query: (sql, params) => runner.query(sql, params as unknown[]),
+        // Structured results: rows for every command (TypeORM's plain form returns [rows, count]
+        // for UPDATE/DELETE … RETURNING, which callers would otherwise have to special-case).
+        query: async (sql, params) => (await runner.query(sql, params as unknown[], true)).records,
       };
       const result = await work(tx);
       await runner.commitTransaction();

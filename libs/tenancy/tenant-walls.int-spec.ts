@@ -138,4 +138,14 @@ describe('tenant walls (row-level security)', () => {
     const tamper = t.db.withScope(Scope.tenant(tenantA), (tx) => tx.query(`UPDATE audit_log SET action = 'forged'`));
     await expect(tamper).rejects.toMatchObject({ code: '42501' });
   });
+
+  it('returns rows for UPDATE and DELETE … RETURNING like for SELECT', async () => {
+    const rows = await t.db.withScope(Scope.tenant(tenantA), (tx) =>
+      tx.query<{ id: string }>(`UPDATE incidents SET title = title WHERE tenant_id = $1 RETURNING id`, [tenantA]),
+    );
+    expect(rows).toHaveLength(1);
+    expect(typeof rows[0].id).toBe('string');
+    const none = await t.db.withScope(Scope.tenant(tenantA), (tx) => tx.query(`DELETE FROM suppressions WHERE tenant_id = $1 AND false RETURNING id`, [tenantA]));
+    expect(none).toEqual([]);
+  });
 });
