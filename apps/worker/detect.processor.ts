@@ -1,5 +1,5 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Injectable, type OnApplicationBootstrap, type Provider } from '@nestjs/common';
+import { getQueueToken, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { createCorrelationEngine } from '@watchfloor/detection/correlation';
@@ -16,8 +16,15 @@ const batchSeconds = histogram('watchfloor_detect_batch_seconds', 'Detect job du
 const detectedEvents = counter('watchfloor_detect_events_total', 'Events evaluated by the detect job');
 const raisedAlerts = counter('watchfloor_alerts_total', 'Alerts written by the detect job', ['disposition']);
 
-/** Key prefix of the detection state in Redis (rule-set versions, correlation windows). Shared with the API's rule import. */
-export const DETECTION_KEY_PREFIX = 'wf:';
+/**
+ * Key prefix of the detection state in Redis (rule-set versions, correlation windows, stashes):
+ * QUEUE_PREFIX without its hash-tag braces ('{wf}' → 'wf:'), so correlation keys keep their own
+ * per-tenant hash tags on Redis Cluster. The API's rule import must bump versions under the same
+ * prefix: createRuleVersions(redis, detectionKeyPrefix(config.QUEUE_PREFIX)).
+ */
+export function detectionKeyPrefix(queuePrefix: string): string {
+  return `${queuePrefix.replace(/[{}]/g, '')}:`;
+}
 
 /** Sends incident domain events to the `sla` queue (deterministic job ids: a replay is a no-op). */
 export function incidentEventEmitter(sla: Queue<IncidentEventJobData>) {
@@ -32,29 +39,31 @@ export function incidentEventEmitter(sla: Queue<IncidentEventJobData>) {
   };
 }
 
-/** Evaluates one ingest batch per job (libs/detection/pipeline); the compiled rule sets stay cached in this process. */
-@Processor('detect', { concurrency: 4 })
-export class DetectProcessor extends WorkerHost implements OnModuleInit {
-  private detector: Detector;
+/** The process-wide detector: compiled rule sets and OT models stay cached between jobs. */
+export const DETECTOR = Symbol('DETECTOR');
 
-  constructor(
-    private readonly db: TenantDb,
-    @Inject(REDIS) private readonly redis: Redis,
-    @InjectQueue('sla') private readonly sla: Queue<IncidentEventJobData>,
-  ) {
-    super();
-  }
-
-  onModuleInit(): void {
-    const versions = createRuleVersions(this.redis, DETECTION_KEY_PREFIX);
-    this.detector = createDetector({
-      db: this.db,
-      redis: this.redis,
-      rules: createTenantRuleCache(this.db, versions),
-      correlation: createCorrelationEngine({ redis: this.redis, prefix: DETECTION_KEY_PREFIX, toleranceSeconds: 0 }),
-      keyPrefix: DETECTION_KEY_PREFIX,
-      emit: incidentEventEmitter(this.sla),
+export const detectorProvider: Provider = {
+  provide: DETECTOR,
+  inject: [TenantDb, REDIS, getQueueToken('sla'), WORKER_CONFIG],
+  useFactory: (db: TenantDb, redis: Redis, sla: Queue<IncidentEventJobData>, config: WorkerConfig): Detector => {
+    const prefix = detectionKeyPrefix(config.QUEUE_PREFIX);
+    const versions = createRuleVersions(redis, prefix);
+    return createDetector({
+      db,
+      redis,
+      rules: createTenantRuleCache(db, versions),
+      correlation: createCorrelationEngine({ redis, prefix, toleranceSeconds: 0 }),
+      keyPrefix: prefix,
+      emit: incidentEventEmitter(sla),
     });
+  },
+};
+
+/** Evaluates one ingest batch per job (libs/detection/pipeline). */
+@Processor('detect', { concurrency: 4 })
+export class DetectProcessor extends WorkerHost {
+  constructor(@Inject(DETECTOR) private readonly detector: Detector) {
+    super();
   }
 
   async process(job: Job<DetectJobData>): Promise<unknown> {
@@ -84,10 +93,11 @@ export class ShippedRulesImporter implements OnApplicationBootstrap {
   constructor(
     private readonly db: TenantDb,
     @Inject(REDIS) private readonly redis: Redis,
+    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const report = await importShippedRules(this.db, createRuleVersions(this.redis, DETECTION_KEY_PREFIX));
+    const report = await importShippedRules(this.db, createRuleVersions(this.redis, detectionKeyPrefix(this.config.QUEUE_PREFIX)));
     let refused = 0;
     for (const f of report.files) {
       refused += f.report.refused;

@@ -7,7 +7,7 @@ import { databaseReadiness, DbModule, OWNER_DATA_SOURCE } from '@watchfloor/db';
 import { HealthModule, type ReadinessCheck } from '@watchfloor/health';
 import { DEFAULT_JOB_OPTIONS, parseQueueList, QUEUE_NAMES, type QueueName, queueConnection, REDIS, RedisModule, redisReadiness } from '@watchfloor/queue';
 import { BatchReconcilerProcessor, RECONCILER_CONFIG } from '@watchfloor/ingest';
-import { DetectProcessor, ShippedRulesImporter } from './detect.processor';
+import { DetectProcessor, detectorProvider, ShippedRulesImporter } from './detect.processor';
 import { MaintenanceProcessor, MaintenanceScheduler } from './maintenance.processor';
 import { WORKER_CONFIG } from './worker-config';
 
@@ -42,7 +42,7 @@ export class WorkerAppModule {
           inject: [OWNER_DATA_SOURCE, REDIS],
         }),
       ],
-      providers: [{ provide: WORKER_CONFIG, useValue: config }, ...queues.flatMap((q) => PROCESSORS[q])],
+      providers: [{ provide: WORKER_CONFIG, useValue: config }, detectorProvider, ...queues.flatMap((q) => PROCESSORS[q])],
     };
   }
 }

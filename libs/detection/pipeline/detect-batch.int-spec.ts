@@ -163,6 +163,26 @@ describe('detect job (Postgres + Redis)', () => {
     ]);
   });
 
+  it('raises one sensor_silence alert per silent sensor and silence episode, grouped per sensor', async () => {
+    const plant = await seedPlant(t.owner);
+    const now = new Date();
+    await t.owner.query(`UPDATE sensors SET last_event_at = $3, expected_interval_seconds = 300 WHERE tenant_id = $1 AND id = $2`, [plant.tenantId, plant.sensorId, new Date(now.getTime() - 3 * 3600_000)]);
+    const w = worker();
+    const first = await w.raiseSensorSilence(now);
+    expect(first.silentSensors).toBeGreaterThanOrEqual(1);
+    const again = await w.raiseSensorSilence(new Date(now.getTime() + 60_000));
+    const alerts = await t.owner.query(`SELECT rule_ref, severity, dedup_key, incident_id, details->>'summary' AS summary FROM alerts WHERE tenant_id = $1`, [plant.tenantId]);
+    expect(alerts).toHaveLength(1); // the second sweep found the same episode
+    expect(alerts[0]).toMatchObject({ rule_ref: 'watchfloor.ot.sensor_silence', severity: 'MEDIUM' });
+    expect(alerts[0].summary).toMatch(/Sensor plant-zeek has sent no events for 3 h/);
+    expect(again.alertsInserted).toBe(0);
+    // a new episode: the sensor spoke, then went quiet again
+    await t.owner.query(`UPDATE sensors SET last_event_at = $3 WHERE tenant_id = $1 AND id = $2`, [plant.tenantId, plant.sensorId, new Date(now.getTime() - 20 * 60_000)]);
+    await w.raiseSensorSilence(now);
+    const incidents = await t.owner.query(`SELECT grouping_key, alert_count FROM incidents WHERE tenant_id = $1`, [plant.tenantId]);
+    expect(incidents).toEqual([{ grouping_key: `watchfloor.ot.sensor_silence::sensor:${plant.sensorId}`, alert_count: 2 }]);
+  });
+
   it('reports a missing batch without writing anything', async () => {
     const plant = await seedPlant(t.owner);
     const result = await worker().detectBatch({ tenantId: plant.tenantId, batchId: '00000000-0000-4000-8000-000000000000', now: new Date() });
