@@ -9,11 +9,11 @@ import { DETECTOR } from './detect.processor';
 import { WORKER_CONFIG, type WorkerConfig } from './worker-config';
 
 /** Maintenance tasks: the shared queue type plus the sensor-silence sweep (every minute). */
-export type MaintenanceTaskData = MaintenanceJobData | { tenantId: null; task: 'sensor-silence'; trace?: MaintenanceJobData['trace'] };
+export type MaintenanceTaskData = MaintenanceJobData | { tenantId: null; task: 'sensor-silence' | 'correlation-sweep'; trace?: MaintenanceJobData['trace'] };
 
 /**
  * Keeps daily event partitions created ahead and drops expired ones (hourly and at boot), and runs
- * the sensor-silence sweep every minute (libs/detection/pipeline raiseSensorSilence).
+ * the sensor-silence sweep every minute and the correlation sweep every 30 s (libs/detection/pipeline).
  */
 @Processor('maintenance', { concurrency: 1 })
 export class MaintenanceProcessor extends WorkerHost {
@@ -31,6 +31,8 @@ export class MaintenanceProcessor extends WorkerHost {
         return maintainEventPartitions(this.db, { now: new Date(), daysAhead: 7, retentionDays: this.config.EVENT_RETENTION_DAYS });
       case 'sensor-silence':
         return this.detector.raiseSensorSilence(new Date());
+      case 'correlation-sweep':
+        return this.detector.sweepCorrelations(new Date());
       default:
         throw new Error(`unknown maintenance task ${String((job.data as { task?: unknown }).task)}`);
     }
@@ -51,6 +53,11 @@ export class MaintenanceScheduler implements OnApplicationBootstrap {
     await this.queue.upsertJobScheduler('sensor-silence-every-minute', { every: 60_000 }, {
       name: 'sensor-silence',
       data: { tenantId: null, task: 'sensor-silence' },
+      opts: { removeOnComplete: 100, removeOnFail: 1000 },
+    });
+    await this.queue.upsertJobScheduler('correlation-sweep-30s', { every: 30_000 }, {
+      name: 'correlation-sweep',
+      data: { tenantId: null, task: 'correlation-sweep' },
       opts: { removeOnComplete: 100, removeOnFail: 1000 },
     });
   }

@@ -1,8 +1,8 @@
 import { createCorrelationEngine } from '@watchfloor/detection/correlation';
-import { builtinSigmaId, createRuleVersions, createTenantRuleCache, importShippedRules, setRuleEnabled, type RuleVersions } from '@watchfloor/detection/rules';
+import { builtinSigmaId, createRuleVersions, createTenantRuleCache, importDetectionRules, importShippedRules, setRuleEnabled, type RuleVersions } from '@watchfloor/detection/rules';
 import type { IncidentChange } from '@watchfloor/incidents';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '../../../test/harness';
-import { attackRecords, insertZeekBatch, seedPlant, zeekModbus, type Plant } from './__fixtures__/plant';
+import { attackRecords, insertZeekBatch, seedPlant, zeekConn, zeekModbus, type Plant } from './__fixtures__/plant';
 import { createDetector, type Detector } from '.';
 
 const REGISTER_WRITE_RULE = 'cf24f6e0-ad53-4bad-a748-524caa32b8e3';
@@ -181,6 +181,32 @@ describe('detect job (Postgres + Redis)', () => {
     await w.raiseSensorSilence(now);
     const incidents = await t.owner.query(`SELECT grouping_key, alert_count FROM incidents WHERE tenant_id = $1`, [plant.tenantId]);
     expect(incidents).toEqual([{ grouping_key: `watchfloor.ot.sensor_silence::sensor:${plant.sensorId}`, alert_count: 2 }]);
+  });
+
+  it('closes upper-bound correlation windows in the periodic sweep and writes their alert once', async () => {
+    const plant = await seedPlant(t.owner);
+    const yaml = `title: Few failed connection attempts
+id: 5b0e8a4c-7a51-4d55-9a3e-2f0b7f3f9c11
+author: Tenant SOC
+level: low
+correlation:
+  type: event_count
+  rules: [watchfloor_conn_attempt]
+  group-by: [id.orig_h]
+  timespan: 1m
+  condition: { lte: 2 }
+`;
+    expect((await importDetectionRules(t.db, versions, { tenantId: plant.tenantId, yaml })).items[0].status).toBe('IMPORTED');
+    const ts = new Date(Date.now() - 10 * 60_000);
+    const { batchId } = await insertZeekBatch(t.db, plant, [zeekConn(ts, '10.20.4.4', '10.20.9.9', 8080, 'REJ'), zeekConn(new Date(ts.getTime() + 5000), '10.20.4.4', '10.20.9.9', 8081, 'REJ')]);
+    const w = worker();
+    expect((await w.detectBatch({ tenantId: plant.tenantId, batchId, now: new Date() })).correlationAlerts).toBe(0); // window still open by event time
+    await w.sweepCorrelations(new Date());
+    const alerts = await t.owner.query(`SELECT rule_ref, rule_kind, rule_author, severity, event_count, host(src_ip) AS src FROM alerts WHERE tenant_id = $1`, [plant.tenantId]);
+    expect(alerts).toEqual([{ rule_ref: '5b0e8a4c-7a51-4d55-9a3e-2f0b7f3f9c11', rule_kind: 'CORRELATION', rule_author: 'Tenant SOC', severity: 'LOW', event_count: 2, src: null }]);
+    await w.sweepCorrelations(new Date());
+    const [{ n }] = await t.owner.query(`SELECT count(*)::int AS n FROM alerts WHERE tenant_id = $1`, [plant.tenantId]);
+    expect(n).toBe(1);
   });
 
   it('reports a missing batch without writing anything', async () => {

@@ -119,9 +119,16 @@ export interface SensorSilenceResult {
   incidentChanges: number;
 }
 
+export interface CorrelationSweepResult {
+  tenants: number;
+  alertsInserted: number;
+  incidentChanges: number;
+}
+
 export interface Detector {
   detectBatch(input: DetectBatchInput): Promise<DetectBatchResult>;
   raiseSensorSilence(now: Date): Promise<SensorSilenceResult>;
+  sweepCorrelations(now: Date): Promise<CorrelationSweepResult>;
 }
 
 export function createDetector(options: DetectorOptions): Detector {
@@ -284,7 +291,40 @@ export function createDetector(options: DetectorOptions): Detector {
     return [...byKey.values()];
   }
 
-  return { detectBatch, raiseSensorSilence };
+  /**
+   * Decides correlation windows that only close with time (lt/lte/eq conditions, or windows still
+   * waiting for an event of their group) for every tenant with correlations, and writes their
+   * alerts like a batch would. Run periodically with wall-clock `now`.
+   */
+  async function sweepCorrelations(now: Date): Promise<CorrelationSweepResult> {
+    const tenants = await db.withScope(Scope.all('correlation sweep'), (tx) => tx.query<{ id: string; settings: Record<string, unknown> }>(`SELECT id, settings FROM tenants ORDER BY id`));
+    const out: CorrelationSweepResult = { tenants: 0, alertsInserted: 0, incidentChanges: 0 };
+    for (const tenant of tenants) {
+      const tenantRules = await ruleCache.get(tenant.id, placeholdersOf(tenant.settings ?? {}));
+      if (tenantRules.correlations.length === 0) continue;
+      out.tenants++;
+      const alerts = await correlation.sweep(tenant.id, tenantRules.correlations, now);
+      if (alerts.length === 0) continue;
+      const result = emptyResult('done');
+      const changes = await db.withScope(Scope.tenant(tenant.id), async (tx) => {
+        const basics = await loadTenantBasics(tx, tenant.id);
+        if (!basics) return [];
+        const model = await otModels.get(tx, tenant.id, basics, tenantRules);
+        const drafts: AlertDraft[] = [];
+        for (const alert of alerts) {
+          const meta = tenantRules.correlationMeta.get(alert.correlationId);
+          if (meta) drafts.push(correlationDraft(meta, alert, new Map(), model));
+        }
+        return persistDrafts(tx, { tenantId: tenant.id, activityKey: `corr-sweep:${now.toISOString().slice(0, 16)}`, drafts, windows: [], model, settings: basics.settings, now, result });
+      });
+      out.alertsInserted += result.alertsInserted;
+      out.incidentChanges += changes.length;
+      await announce(tenant.id, changes);
+    }
+    return out;
+  }
+
+  return { detectBatch, raiseSensorSilence, sweepCorrelations };
 }
 
 interface PersistInput {
