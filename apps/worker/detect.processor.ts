@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type Provider } from '@nestjs/common';
-import { getQueueToken, Processor, WorkerHost } from '@nestjs/bullmq';
-import type { Job, Queue } from 'bullmq';
+import { getQueueToken, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { createCorrelationEngine } from '@watchfloor/detection/correlation';
 import { createDetector, type Detector } from '@watchfloor/detection/pipeline';
@@ -8,7 +8,8 @@ import { createRuleVersions, createTenantRuleCache, importShippedRules } from '@
 import type { IncidentChange } from '@watchfloor/incidents';
 import { INCIDENT_EVENT_JOB, incidentEventJobId, REDIS, type DetectJobData, type IncidentEventJobData } from '@watchfloor/queue';
 import { counter, createLogger, histogram, injectTraceContext, withJobSpan } from '@watchfloor/telemetry';
-import { TenantDb } from '@watchfloor/tenancy';
+import { markBatchFailed } from '@watchfloor/ingest';
+import { Scope, TenantDb } from '@watchfloor/tenancy';
 import { WORKER_CONFIG, type WorkerConfig } from './worker-config';
 
 const logger = createLogger('detect');
@@ -62,8 +63,20 @@ export const detectorProvider: Provider = {
 /** Evaluates one ingest batch per job (libs/detection/pipeline). */
 @Processor('detect', { concurrency: 4 })
 export class DetectProcessor extends WorkerHost {
-  constructor(@Inject(DETECTOR) private readonly detector: Detector) {
+  constructor(
+    @Inject(DETECTOR) private readonly detector: Detector,
+    private readonly db: TenantDb,
+  ) {
     super();
+  }
+
+  /** After the last attempt the batch is marked FAILED with the reason (the reconciler leaves it alone). */
+  @OnWorkerEvent('failed')
+  async onFailed(job: Job<DetectJobData> | undefined, err: Error): Promise<void> {
+    if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    const { tenantId, batchId } = job.data;
+    logger.error({ tenantId, batchId, err: err.message }, 'detect job failed for good');
+    await this.db.withScope(Scope.tenant(tenantId), (tx) => markBatchFailed(tx, batchId, err.message)).catch(() => undefined);
   }
 
   async process(job: Job<DetectJobData>): Promise<unknown> {
@@ -72,6 +85,8 @@ export class DetectProcessor extends WorkerHost {
       const stop = batchSeconds.startTimer();
       const result = await this.detector.detectBatch({ tenantId, batchId, now: new Date() });
       stop();
+      if (result.status === 'invalid_input') throw new UnrecoverableError(`detect job: ${result.error}`);
+      if (result.status === 'missing_batch' || result.status === 'missing_tenant') logger.warn({ tenantId, batchId, status: result.status }, 'detect job for an unknown batch');
       detectedEvents.inc(result.events);
       raisedAlerts.inc({ disposition: 'total' }, result.alertsInserted);
       raisedAlerts.inc({ disposition: 'suppressed' }, result.suppressed);

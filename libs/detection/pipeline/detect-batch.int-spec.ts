@@ -213,5 +213,7 @@ correlation:
     const plant = await seedPlant(t.owner);
     const result = await worker().detectBatch({ tenantId: plant.tenantId, batchId: '00000000-0000-4000-8000-000000000000', now: new Date() });
     expect(result.status).toBe('missing_batch');
+    expect(await worker().detectBatch({ tenantId: 'acme', batchId: '00000000-0000-4000-8000-000000000000', now: new Date() })).toMatchObject({ status: 'invalid_input', error: 'tenantId is not a uuid: "acme"' });
+    expect(await worker().detectBatch({ tenantId: plant.tenantId, batchId: '00000000-0000-4000-8000-000000000000', now: new Date('x') })).toMatchObject({ status: 'invalid_input', error: 'now must be a valid Date' });
   });
 });

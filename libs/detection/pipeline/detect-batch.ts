@@ -54,7 +54,9 @@ export interface DetectBatchInput {
 }
 
 export interface DetectBatchResult {
-  status: 'done' | 'already_done' | 'missing_batch' | 'missing_tenant';
+  status: 'done' | 'already_done' | 'missing_batch' | 'missing_tenant' | 'invalid_input';
+  /** What was wrong with the input (status invalid_input). */
+  error?: string;
   events: number;
   sigmaMatches: number;
   otFindings: number;
@@ -94,6 +96,16 @@ interface AlertDraft {
 }
 
 const WRITE_OPERATIONS = new Set(['write', 'program', 'control']);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function inputProblem(input: DetectBatchInput): string | null {
+  if (!input || typeof input !== 'object') return 'input must be an object';
+  if (typeof input.tenantId !== 'string' || !UUID.test(input.tenantId)) return `tenantId is not a uuid: ${JSON.stringify(input.tenantId)}`;
+  if (typeof input.batchId !== 'string' || !UUID.test(input.batchId)) return `batchId is not a uuid: ${JSON.stringify(input.batchId)}`;
+  if (!(input.now instanceof Date) || Number.isNaN(input.now.getTime())) return 'now must be a valid Date';
+  return null;
+}
 
 function emptyResult(status: DetectBatchResult['status']): DetectBatchResult {
   return { status, events: 0, sigmaMatches: 0, otFindings: 0, correlationAlerts: 0, alertsInserted: 0, alertsDuplicate: 0, suppressed: 0, maintenance: 0, incidentChanges: [], skippedRules: [], otModelErrors: [] };
@@ -138,6 +150,8 @@ export function createDetector(options: DetectorOptions): Detector {
 
   async function detectBatch(input: DetectBatchInput): Promise<DetectBatchResult> {
     const { tenantId, batchId, now } = input;
+    const problem = inputProblem(input);
+    if (problem) return { ...emptyResult('invalid_input'), error: problem };
     // ---- read ---------------------------------------------------------------------------------
     const loaded = await db.withScope(Scope.tenant(tenantId), async (tx) => {
       const batch = await loadBatch(tx, tenantId, batchId);
