@@ -4,7 +4,7 @@ import { UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { createCorrelationEngine } from '@watchfloor/detection/correlation';
 import { createDetector, type Detector } from '@watchfloor/detection/pipeline';
-import { createRuleVersions, createTenantRuleCache, importShippedRules } from '@watchfloor/detection/rules';
+import { createRuleVersions, createTenantRuleCache, detectionKeyPrefix, importShippedRules } from '@watchfloor/detection/rules';
 import type { IncidentChange } from '@watchfloor/incidents';
 import { INCIDENT_EVENT_JOB, incidentEventJobId, REDIS, type DetectJobData, type IncidentEventJobData } from '@watchfloor/queue';
 import { counter, createLogger, histogram, injectTraceContext, withJobSpan } from '@watchfloor/telemetry';
@@ -17,15 +17,7 @@ const batchSeconds = histogram('watchfloor_detect_batch_seconds', 'Detect job du
 const detectedEvents = counter('watchfloor_detect_events_total', 'Events evaluated by the detect job');
 const raisedAlerts = counter('watchfloor_alerts_total', 'Alerts written by the detect job', ['disposition']);
 
-/**
- * Key prefix of the detection state in Redis (rule-set versions, correlation windows, stashes):
- * QUEUE_PREFIX without its hash-tag braces ('{wf}' → 'wf:'), so correlation keys keep their own
- * per-tenant hash tags on Redis Cluster. The API's rule import must bump versions under the same
- * prefix: createRuleVersions(redis, detectionKeyPrefix(config.QUEUE_PREFIX)).
- */
-export function detectionKeyPrefix(queuePrefix: string): string {
-  return `${queuePrefix.replace(/[{}]/g, '')}:`;
-}
+export { detectionKeyPrefix };
 
 /** Sends incident domain events to the `sla` queue (deterministic job ids: a replay is a no-op). */
 export function incidentEventEmitter(sla: Queue<IncidentEventJobData>) {

@@ -18,7 +18,7 @@ export type {
   DetectionRuleView,
   RuleStoreError,
 } from './rule-import';
-export { createRuleVersions, ruleVersionKeys, type RuleVersions } from './rule-versions';
+export { createRuleVersions, detectionKeyPrefix, ruleVersionKeys, type RuleVersions } from './rule-versions';
 export {
   loadTenantRules,
   compileTenantRules,

@@ -101,6 +101,24 @@ describe('rule store (Postgres + Redis)', () => {
     expect(corr).toEqual({ kind: 'CORRELATION', level: 'high' });
   });
 
+  it('lets a tenant copy of a global rule shadow it for that tenant only; built-ins cannot be replaced', async () => {
+    const versions = createRuleVersions(r.redis, `${r.prefix}:`);
+    const id = crypto.randomUUID();
+    await importDetectionRules(t.db, versions, { tenantId: null, yaml: ruleYaml(id, 'Global original', 'S0') });
+    const copy = await importDetectionRules(t.db, versions, { tenantId: tenantA, yaml: ruleYaml(id, 'Tenant A tuned copy', 'REJ') });
+    expect(copy.items[0]).toMatchObject({ status: 'IMPORTED', version: 1 });
+    const rows = await t.owner.query(`SELECT owner_tenant_id, title FROM detection_rules WHERE sigma_id = $1 ORDER BY owner_tenant_id NULLS FIRST`, [id]);
+    expect(rows).toEqual([{ owner_tenant_id: null, title: 'Global original' }, { owner_tenant_id: tenantA, title: 'Tenant A tuned copy' }]);
+    const cache = createTenantRuleCache(t.db, versions);
+    const titleFor = async (tenant: string) => [...(await cache.get(tenant, {})).ruleMeta.values()].filter((m) => m.ruleRef === id).map((m) => m.title);
+    expect(await titleFor(tenantA)).toEqual(['Tenant A tuned copy']);
+    expect(await titleFor(tenantB)).toEqual(['Global original']);
+
+    const builtin = `title: Fake\nid: watchfloor.ot.control_write\nlogsource: { product: zeek }\ndetection:\n  sel: { a: b }\n  condition: sel\n`;
+    const refused = await importDetectionRules(t.db, versions, { tenantId: null, yaml: builtin });
+    expect(refused.items[0]).toMatchObject({ status: 'REFUSED', reason: expect.stringMatching(/built-in/) });
+  });
+
   it('enables and disables per tenant and invalidates the compiled rule sets of every worker', async () => {
     const versions = createRuleVersions(r.redis, `${r.prefix}:`);
     const id = crypto.randomUUID();
