@@ -1,7 +1,9 @@
-// npm run sigma:check -- <dir> [<dir>...] [--verbose]
+// npm run sigma:check -- <dir> [<dir>...] [--verbose] [--placeholders <file.json>]
 // Compiles every Sigma rule in .yml/.yaml files under the given directories and prints how many
 // compiled, how many were refused (grouped by reason) and the refused percentage. Files under an
 // `unsupported/` directory (SigmaHQ's legacy `| count() by` rules) are counted separately.
+// --placeholders takes a JSON object {"Name": ["value", ...]} of values for `expand` placeholders,
+// as a tenant would configure them; without it, rules using placeholders are refused.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkSigmaFiles, groupReasons, refusedPercent, type CheckTally, type SigmaFileText } from '../libs/detection/sigma/check-report';
@@ -26,7 +28,18 @@ function printTally(label: string, t: CheckTally, verbose: boolean): void {
 
 function main(argv: string[]): number {
   const verbose = argv.includes('--verbose');
-  const dirs = argv.filter((a) => !a.startsWith('--'));
+  const phIndex = argv.indexOf('--placeholders');
+  let placeholders: Record<string, string[]> | undefined;
+  if (phIndex >= 0) {
+    const file = argv[phIndex + 1];
+    try {
+      placeholders = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string[]>;
+    } catch (err) {
+      console.error(`sigma-check: cannot read placeholders from ${file}: ${(err as Error).message}`);
+      return 2;
+    }
+  }
+  const dirs = argv.filter((a, i) => !a.startsWith('--') && !(phIndex >= 0 && i === phIndex + 1));
   if (dirs.length === 0) {
     console.error('usage: sigma-check <dir> [<dir>...] [--verbose]');
     return 2;
@@ -44,7 +57,7 @@ function main(argv: string[]): number {
       files.push({ path: rel, text: fs.readFileSync(f, 'utf8') });
     }
   }
-  const report = checkSigmaFiles(files);
+  const report = checkSigmaFiles(files, { placeholders });
   printTally('rules', report.main, verbose);
   if (report.legacy.files > 0) printTally('legacy (unsupported/, counted separately)', report.legacy, verbose);
   console.log(`refused: ${report.main.refused.length} of ${report.main.rules} (${refusedPercent(report.main).toFixed(2)}%)`);

@@ -3,7 +3,7 @@
 
 import { ConditionError, LEGACY_AGGREGATION, identifiersFor, parseCondition, validateCondition, type ConditionNode } from './condition';
 import { buildFieldSpec, specFields, specRequiresField, splitFieldKey, type FieldSpec } from './field-spec';
-import { eventLogsource, logsourceMatches, ruleLogsourceKey } from './logsource';
+import { logsourceMatchesNormalized, ruleLogsourceKey } from './logsource';
 import { compileSpec, type EventMatcher } from './matchers';
 import type { CompiledRule, CompileOptions, CompileResult, SigmaEvent, SigmaFilterDocument, SigmaRule } from './types';
 
@@ -184,16 +184,28 @@ function compileDetection(detection: unknown, what: string, opts: CompileOptions
   const texts = conditionTexts(det, what);
   const names = identifierNames(det);
   const asts = parseConditions(texts, names);
-  // compile only identifiers the condition uses (others may legitimately be unused helpers,
-  // but they must still be valid Sigma, so build every one)
+  // every identifier is built, including ones the condition does not use: they must still be
+  // valid Sigma, and a rule is refused rather than half-checked
   const selections = new Map<string, Part>();
   for (const n of names) selections.set(n, compileShape(selectionShape(n, det[n], opts), fieldsUsed));
   return orParts(asts.map((a) => compileCondition(a, selections, names)));
 }
 
-function filtersFor(rule: SigmaRule, filters: SigmaFilterDocument[] | undefined): SigmaFilterDocument[] {
+/**
+ * Global filters that apply to a rule, as pySigma applies them: the filter's logsource must
+ * contain the rule's (each key the filter gives equals the rule's), and `filter.rules` names the
+ * rule's id or name, or is `any`/`all`.
+ */
+export function filtersFor(rule: SigmaRule, filters: SigmaFilterDocument[] | undefined): SigmaFilterDocument[] {
   if (!filters) return [];
-  return filters.filter((f) => f.rules.some((r) => r === rule.id || (rule.name !== undefined && r === rule.name)));
+  const rk = ruleLogsourceKey(rule.logsource);
+  return filters.filter((f) => {
+    const fk = ruleLogsourceKey(f.logsource);
+    if ((fk.product !== null && fk.product !== rk.product) || (fk.service !== null && fk.service !== rk.service) || (fk.category !== null && fk.category !== rk.category)) {
+      return false;
+    }
+    return f.rules.some((r) => r.toLowerCase() === 'any' || r.toLowerCase() === 'all' || r === rule.id || (rule.name !== undefined && r === rule.name));
+  });
 }
 
 export function compileRule(rule: SigmaRule, opts: CompileOptions = {}): CompileResult {
@@ -202,17 +214,17 @@ export function compileRule(rule: SigmaRule, opts: CompileOptions = {}): Compile
     let det = compileDetection(rule.detection, 'detection', opts, fieldsUsed);
     const applied = filtersFor(rule, opts.filters);
     for (const f of applied) {
+      // `(rule condition) and (filter condition)`: a filter states what must still hold, so
+      // suppressing filters are written `condition: not selection` (pySigma semantics)
       const filterPart = compileDetection(f.detection, `filter '${f.title ?? f.id ?? f.documentIndex}'`, opts, fieldsUsed);
-      const base = det.match;
-      const excluded = filterPart.match;
-      det = { match: (e) => base(e) && !excluded(e), required: det.required };
+      det = andParts([det, filterPart]);
     }
     if (rule.status === 'unsupported') {
       throw new RefusalError("rule status is 'unsupported' (its authors mark it unusable as written)");
     }
     const key = ruleLogsourceKey(rule.logsource);
     const matchesDetection = det.match;
-    const matchesLogsource = (e: SigmaEvent): boolean => logsourceMatches(key, eventLogsource(e.normalized));
+    const matchesLogsource = (e: SigmaEvent): boolean => logsourceMatchesNormalized(key, e.normalized);
     const compiled: CompiledRule = {
       id: rule.id,
       name: rule.name,

@@ -89,7 +89,10 @@ describe('generic modifiers', () => {
     ['neq equal', "sel:\n    proto|neq: 'tcp'\ncondition: sel", ev({ proto: 'TCP' }), false],
     ['neq list: different from every value', "sel:\n    proto|neq:\n        - tcp\n        - udp\ncondition: sel", ev({ proto: 'icmp' }), true],
     ['neq list: equal to one', "sel:\n    proto|neq:\n        - tcp\n        - udp\ncondition: sel", ev({ proto: 'udp' }), false],
-    ['neq needs the field', "sel:\n    proto|neq: 'tcp'\ncondition: sel", ev({}), false],
+    ['neq: a missing field is different (NOT field = value)', "sel:\n    proto|neq: 'tcp'\ncondition: sel", ev({}), true],
+    ['neq: a null field is different', "sel:\n    proto|neq: 'tcp'\ncondition: sel", ev({ proto: null }), true],
+    ['neq with another field keeps the map AND', "sel:\n    proto|neq: 'tcp'\n    port: 53\ncondition: sel", ev({ port: 53 }), true],
+    ['neq on an array: no element may equal', "sel:\n    proto|neq: 'tcp'\ncondition: sel", ev({ proto: ['udp', 'tcp'] }), false],
     ['neq on a number', 'sel:\n    port|neq: 502\ncondition: sel', ev({ port: 503 }), true],
     ['fieldref equal (case-insensitive)', 'sel:\n    SubjectUserName|fieldref: TargetUserName\ncondition: sel', ev({ SubjectUserName: 'Bob', TargetUserName: 'bob' }), true],
     ['fieldref different', 'sel:\n    SubjectUserName|fieldref: TargetUserName\ncondition: sel', ev({ SubjectUserName: 'bob', TargetUserName: 'alice' }), false],
@@ -97,6 +100,7 @@ describe('generic modifiers', () => {
     ['fieldref|cased', 'sel:\n    a|fieldref|cased: b\ncondition: sel', ev({ a: 'Bob', b: 'bob' }), false],
     ['fieldref|neq', 'sel:\n    a|fieldref|neq: b\ncondition: sel', ev({ a: 'x', b: 'y' }), true],
     ['fieldref|neq equal', 'sel:\n    a|fieldref|neq: b\ncondition: sel', ev({ a: 'x', b: 'x' }), false],
+    ['fieldref|neq with the other field missing', 'sel:\n    a|fieldref|neq: b\ncondition: sel', ev({ a: 'x' }), true],
     ['fieldref compares numbers as text', 'sel:\n    src_port|fieldref: dst_port\ncondition: sel', ev({ src_port: 53, dst_port: '53' }), true],
   ]);
 });
@@ -190,7 +194,12 @@ describe('expand (placeholders)', () => {
     ['escaped percent stays literal', "sel:\n    User|expand: '\\%plain%Admins%'\ncondition: sel", ev({ User: '%plainadm_bob' }), true, tenant],
     ['without expand %name% is literal', "sel:\n    Host: '%Servers%'\ncondition: sel", ev({ Host: '%servers%' }), true, tenant],
     ['contains|expand', "sel:\n    Host|contains|expand: '%Admins%'\ncondition: sel", ev({ Host: 'x-adm_bob-y' }), true, tenant],
+    ['cidr|expand: networks from the tenant', "sel:\n    src_ip|cidr|expand: '%Nets%'\ncondition: sel", ev({ src_ip: '192.168.7.7' }), true, { placeholders: { Nets: ['10.0.0.0/8', '192.168.0.0/16'] } }],
+    ['cidr|expand: outside every network', "sel:\n    src_ip|cidr|expand: '%Nets%'\ncondition: sel", ev({ src_ip: '8.8.8.8' }), false, { placeholders: { Nets: ['10.0.0.0/8', '192.168.0.0/16'] } }],
   ]);
+  test('a cidr placeholder value that is not a network is refused', () => {
+    expect(refusal(ruleFromDetection("sel:\n    src_ip|cidr|expand: '%Nets%'\ncondition: sel"), { placeholders: { Nets: ['corp-lan'] } })).toMatch(/invalid CIDR 'corp-lan'/);
+  });
   test('a missing placeholder is refused with its name', () => {
     expect(refusal(ruleFromDetection("sel:\n    Host|expand: '%Servers%'\ncondition: sel"), {})).toMatch(/placeholder %Servers%/);
   });

@@ -24,7 +24,7 @@ export type FieldSpec =
       modifiers: string[];
       groups: ValuePattern[][]; // one OR-group per listed value
       combine: 'any' | 'all';
-      negate: boolean; // neq: present and matching none of the values
+      negate: boolean; // neq: NOT (field matches one of the values); a missing field is different
       timePart: TimePart | null;
     }
   | { kind: 'null'; field: string }
@@ -251,7 +251,7 @@ function validateModifiers(mods: string[], keyword: boolean): string | null {
   return (
     exclusive('exists', []) ??
     exclusive('re', ['i', 'm', 's', 'cased', 'all', 'neq']) ??
-    exclusive('cidr', ['all', 'neq']) ??
+    exclusive('cidr', ['all', 'neq', 'expand']) ??
     exclusive('fieldref', ['neq', 'cased', 'all']) ??
     (compares.length ? exclusive(compares[0], [...times]) : null) ??
     (times.length ? exclusive(times[0], ['lt', 'lte', 'gt', 'gte', 'neq', 'all']) : null) ??
@@ -318,9 +318,24 @@ export function buildFieldSpec(field: string | null, modifiers: string[], value:
     }
     if (has('cidr')) {
       if (typeof v !== 'string') return fail(`${what}: 'cidr' needs a network as a string`);
-      const net = parseCidr(v.trim());
-      if (!net) return fail(`${what}: invalid CIDR '${v}'`);
-      groups.push([{ kind: 'cidr', net, text: v }]);
+      let texts = [v];
+      if (has('expand')) {
+        // placeholder values are networks too (e.g. %Legitimate_IP_Ranges%)
+        const r = applyTransform('expand', [{ segs: parseSigmaString(v, true), bin: false }], placeholders);
+        if (typeof r === 'string') return fail(`${what}: ${r}`);
+        texts = [];
+        for (const a of r) {
+          if (hasWildcards(a.segs)) return fail(`${what}: 'cidr' value '${v}' expands to a wildcard pattern`);
+          texts.push(literalOf(a.segs));
+        }
+      }
+      const group: ValuePattern[] = [];
+      for (const text of texts) {
+        const net = parseCidr(text.trim());
+        if (!net) return fail(`${what}: invalid CIDR '${text}'`);
+        group.push({ kind: 'cidr', net, text });
+      }
+      groups.push(group);
       continue;
     }
     if (compare) {
@@ -376,13 +391,13 @@ export function specFields(spec: FieldSpec): string[] {
 export function specRequiresField(spec: FieldSpec): boolean {
   switch (spec.kind) {
     case 'values':
-      return spec.field !== null;
+      return spec.field !== null && !spec.negate;
     case 'null':
       return false;
     case 'exists':
       return spec.value;
     case 'fieldref':
-      return true;
+      return !spec.negate;
   }
 }
 

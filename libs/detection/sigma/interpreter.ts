@@ -4,7 +4,7 @@
 // tests (it shares only the value-modifier semantics in field-spec.ts and the scalar helpers).
 
 import { identifiersFor, type ConditionNode } from './condition';
-import { conditionTexts, identifierNames, parseConditions, selectionShape, type SelectionShape } from './compile';
+import { conditionTexts, filtersFor, identifierNames, parseConditions, selectionShape, type SelectionShape } from './compile';
 import { collectKeywordTexts, lookupField } from './field-lookup';
 import { textOf, timePartOf, type FieldSpec, type ValuePattern } from './field-spec';
 import { eventLogsource, logsourceMatches, ruleLogsourceKey } from './logsource';
@@ -64,14 +64,16 @@ function evalSpec(spec: FieldSpec, event: SigmaEvent): boolean {
     case 'exists':
       return (lookupField(event, spec.field) !== undefined) === spec.value;
     case 'fieldref': {
-      const v = lookupField(event, spec.field);
-      if (v === undefined || v === null) return false;
-      const others = spec.refs.map((r) => lookupField(event, r));
-      const present = others.filter((o) => o !== undefined && o !== null);
-      if (present.length === 0) return false;
-      if (spec.negate) return present.every((o) => !valuesEqual(v, o, spec.cased));
-      if (spec.combine === 'all') return present.length === others.length && present.every((o) => valuesEqual(v, o, spec.cased));
-      return present.some((o) => valuesEqual(v, o, spec.cased));
+      const positive = ((): boolean => {
+        const v = lookupField(event, spec.field);
+        if (v === undefined || v === null) return false;
+        const others = spec.refs.map((r) => lookupField(event, r));
+        const present = others.filter((o) => o !== undefined && o !== null);
+        if (present.length === 0) return false;
+        if (spec.combine === 'all') return present.length === others.length && present.every((o) => valuesEqual(v, o, spec.cased));
+        return present.some((o) => valuesEqual(v, o, spec.cased));
+      })();
+      return spec.negate ? !positive : positive;
     }
     case 'values': {
       if (spec.field === null) {
@@ -80,7 +82,7 @@ function evalSpec(spec: FieldSpec, event: SigmaEvent): boolean {
         return spec.combine === 'all' ? spec.groups.every(groupHit) : spec.groups.some(groupHit);
       }
       const v = lookupField(event, spec.field);
-      if (v === undefined || v === null) return false;
+      if (v === undefined || v === null) return spec.negate;
       const groupHit = (g: ValuePattern[]): boolean => anyElement(v, (x) => scalarMatchesGroup(spec, g, x));
       if (spec.negate) return !spec.groups.some(groupHit);
       return spec.combine === 'all' ? spec.groups.every(groupHit) : spec.groups.some(groupHit);
@@ -123,9 +125,8 @@ function evalDetection(detection: Record<string, unknown>, event: SigmaEvent, op
 export function interpretRule(rule: SigmaRule, event: SigmaEvent, opts: CompileOptions = {}, checkLogsource = true): boolean {
   if (checkLogsource && !logsourceMatches(ruleLogsourceKey(rule.logsource), eventLogsource(event.normalized))) return false;
   if (!evalDetection(rule.detection, event, opts)) return false;
-  for (const f of opts.filters ?? []) {
-    if (!f.rules.some((r) => r === rule.id || (rule.name !== undefined && r === rule.name))) continue;
-    if (evalDetection(f.detection, event, opts)) return false;
+  for (const f of filtersFor(rule, opts.filters)) {
+    if (!evalDetection(f.detection, event, opts)) return false;
   }
   return true;
 }

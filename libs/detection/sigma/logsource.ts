@@ -70,3 +70,14 @@ export function logsourceMatches(rule: RuleLogsourceKey, ev: EventLogsource): bo
   if (rule.category !== null && !ev.categories.includes(rule.category)) return false;
   return true;
 }
+
+/**
+ * Same answer as `logsourceMatches(rule, eventLogsource(normalized))`, but checks product and
+ * service first and derives the categories only when the rule names one (per-rule fast path).
+ */
+export function logsourceMatchesNormalized(rule: RuleLogsourceKey, normalized: Record<string, unknown>): boolean {
+  if (rule.product !== null && lowerText(normalized.source_product) !== rule.product) return false;
+  if (rule.service !== null && lowerText(normalized.source_log) !== rule.service) return false;
+  if (rule.category !== null && !eventLogsource(normalized).categories.includes(rule.category)) return false;
+  return true;
+}

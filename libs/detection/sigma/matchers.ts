@@ -16,7 +16,39 @@ import { segmentsToRegexSource, type Segment } from './sigma-string';
 import type { SigmaEvent } from './types';
 
 export type EventMatcher = (event: SigmaEvent) => boolean;
-type ScalarMatcher = (x: unknown) => boolean;
+/** Lower-cases text; a rule set passes a per-event memo so a long value is lowered once, not per rule. */
+export type Lowerer = (text: string) => string;
+type ScalarMatcher = (x: unknown, lower: Lowerer) => boolean;
+
+const plainLower: Lowerer = (t) => t.toLowerCase();
+
+/** An event as a rule set hands it to matchers: the caller's maps plus a per-event lowering memo. */
+export interface LoweringEvent extends SigmaEvent {
+  lower?: Lowerer;
+}
+
+/** A memo for one event's evaluation (short strings are cheaper to lower than to look up). */
+export function eventLowerer(): Lowerer {
+  let memo: Map<string, string> | undefined;
+  return (t) => {
+    if (t.length < 24) return t.toLowerCase();
+    if (memo === undefined) memo = new Map();
+    let l = memo.get(t);
+    if (l === undefined) {
+      l = t.toLowerCase();
+      memo.set(t, l);
+    }
+    return l;
+  };
+}
+
+function anyElementWith(v: unknown, test: ScalarMatcher, lower: Lowerer): boolean {
+  if (Array.isArray(v)) {
+    for (const el of v) if (anyElementWith(el, test, lower)) return true;
+    return false;
+  }
+  return test(v, lower);
+}
 
 export function numberEquals(x: unknown, v: number): boolean {
   if (typeof x === 'number') return x === v;
@@ -52,7 +84,7 @@ export function ipInNetwork(x: unknown, net: Extract<ValuePattern, { kind: 'cidr
 }
 
 /** Any element of an array value (recursively), or the value itself. */
-export function anyElement(v: unknown, test: ScalarMatcher): boolean {
+export function anyElement(v: unknown, test: (x: unknown) => boolean): boolean {
   if (Array.isArray(v)) {
     for (const el of v) if (anyElement(el, test)) return true;
     return false;
@@ -133,13 +165,13 @@ export function compileScalarMatcher(patterns: ValuePattern[], timePart: TimePar
   const onlyLowerExact = hasLower && lowerTests.length === 0 && !hasCased && valueTests.length === 0;
   let scalar: ScalarMatcher;
   if (onlyLowerExact) {
-    scalar = (x) => {
+    scalar = (x, lower) => {
       const t = typeof x === 'string' ? x : textOf(x);
-      return t !== null && lowerExact.has(t.toLowerCase());
+      return t !== null && lowerExact.has(lower(t));
     };
   } else {
-    scalar = (x) => {
-      for (let i = 0; i < valueTests.length; i++) if (valueTests[i](x)) return true;
+    scalar = (x, lower) => {
+      for (let i = 0; i < valueTests.length; i++) if (valueTests[i](x, lower)) return true;
       if (!hasLower && !hasCased) return false;
       const t = typeof x === 'string' ? x : textOf(x);
       if (t === null) return false;
@@ -148,7 +180,7 @@ export function compileScalarMatcher(patterns: ValuePattern[], timePart: TimePar
         for (let i = 0; i < casedTests.length; i++) if (casedTests[i](t)) return true;
       }
       if (hasLower) {
-        const l = t.toLowerCase();
+        const l = lower(t);
         if (lowerExact.has(l)) return true;
         for (let i = 0; i < lowerTests.length; i++) if (lowerTests[i](l)) return true;
       }
@@ -157,9 +189,9 @@ export function compileScalarMatcher(patterns: ValuePattern[], timePart: TimePar
   }
   if (timePart === null) return scalar;
   const part = timePart;
-  return (x) => {
+  return (x, lower) => {
     const p = timePartOf(x, part);
-    return p !== null && scalar(p);
+    return p !== null && scalar(p, lower);
   };
 }
 
@@ -192,7 +224,7 @@ export function compileSpec(spec: FieldSpec): EventMatcher {
       const g = compileFieldGetter(spec.field);
       const refs: FieldGetter[] = spec.refs.map(compileFieldGetter);
       const { cased, negate, combine } = spec;
-      return (e) => {
+      const positive = (e: SigmaEvent): boolean => {
         const v = g(e);
         if (v === undefined || v === null) return false;
         const present: unknown[] = [];
@@ -201,11 +233,12 @@ export function compileSpec(spec: FieldSpec): EventMatcher {
           if (o !== undefined && o !== null) present.push(o);
         }
         if (present.length === 0) return false;
-        if (negate) return present.every((o) => !textsEqual(v, o, cased));
         return combine === 'all'
           ? present.length === refs.length && present.every((o) => textsEqual(v, o, cased))
           : present.some((o) => textsEqual(v, o, cased));
       };
+      // neq is the negation of the positive form (pySigma: NOT field = ref), missing fields included
+      return negate ? (e) => !positive(e) : positive;
     }
     case 'values': {
       const { combine, negate, timePart } = spec;
@@ -213,9 +246,10 @@ export function compileSpec(spec: FieldSpec): EventMatcher {
         const groups = spec.groups.map((g) => compileScalarMatcher(g, null));
         const any = compileScalarMatcher(spec.groups.flat(), null);
         return (e) => {
+          const lower = (e as LoweringEvent).lower ?? plainLower;
           const texts = collectKeywordTexts(e.raw);
-          if (combine === 'any') return texts.some(any);
-          return groups.every((m) => texts.some(m));
+          if (combine === 'any') return texts.some((t) => any(t, lower));
+          return groups.every((m) => texts.some((t) => m(t, lower)));
         };
       }
       const g = compileFieldGetter(spec.field);
@@ -224,20 +258,22 @@ export function compileSpec(spec: FieldSpec): EventMatcher {
         if (negate) {
           return (e) => {
             const v = g(e);
-            return v !== undefined && v !== null && !anyElement(v, any);
+            return v === undefined || v === null || !anyElementWith(v, any, (e as LoweringEvent).lower ?? plainLower);
           };
         }
         return (e) => {
           const v = g(e);
           if (v === undefined || v === null) return false;
-          return Array.isArray(v) ? anyElement(v, any) : any(v);
+          const lower = (e as LoweringEvent).lower ?? plainLower;
+          return Array.isArray(v) ? anyElementWith(v, any, lower) : any(v, lower);
         };
       }
       const groups = spec.groups.map((gr) => compileScalarMatcher(gr, timePart));
       return (e) => {
         const v = g(e);
         if (v === undefined || v === null) return false;
-        for (const m of groups) if (!anyElement(v, m)) return false;
+        const lower = (e as LoweringEvent).lower ?? plainLower;
+        for (const m of groups) if (!anyElementWith(v, m, lower)) return false;
         return true;
       };
     }

@@ -7,6 +7,7 @@
 
 import { compileFieldGetter, type FieldGetter } from './field-lookup';
 import { eventLogsource, ruleLogsourceKey } from './logsource';
+import { eventLowerer, type LoweringEvent } from './matchers';
 import type { CompiledRule, SigmaEvent } from './types';
 
 export interface RuleSet {
@@ -64,12 +65,22 @@ export function buildRuleSet(rules: readonly CompiledRule[]): RuleSet {
     return found;
   }
 
+  // a malformed event (missing maps) is treated as empty rather than throwing out of the worker
+  const safe = (event: SigmaEvent): SigmaEvent =>
+    event !== null && typeof event === 'object' && event.raw !== null && typeof event.raw === 'object' && event.normalized !== null && typeof event.normalized === 'object'
+      ? event
+      : { raw: (event?.raw as Record<string, unknown> | undefined) ?? {}, normalized: (event?.normalized as Record<string, unknown> | undefined) ?? {} };
+
   return {
     rules,
-    candidates: (event) => candidateEntries(event).map((e) => e.rule),
-    match(event) {
+    candidates: (event) => candidateEntries(safe(event)).map((e) => e.rule),
+    match(input) {
+      const safeEvent = safe(input);
       const out: CompiledRule[] = [];
-      const entries = candidateEntries(event);
+      const entries = candidateEntries(safeEvent);
+      if (entries.length === 0) return out;
+      // a fresh view per event: the caller's maps plus a lowering memo shared by its rules
+      const event: LoweringEvent = { raw: safeEvent.raw, normalized: safeEvent.normalized, lower: eventLowerer() };
       for (let i = 0; i < entries.length; i++) {
         const entry = entries[i];
         const req = entry.required;

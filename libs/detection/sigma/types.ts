@@ -63,7 +63,7 @@ export interface SigmaFilterDocument {
   id?: string;
   title?: string;
   logsource: SigmaLogsource;
-  /** Rule ids or names the filter applies to. */
+  /** Rule ids or names the filter applies to (`any`/`all`: every rule of its logsource). */
   rules: string[];
   /** The filter's search identifiers and condition (same grammar as `detection`). */
   detection: Record<string, unknown>;
@@ -86,7 +86,11 @@ export interface ParsedSigmaFile {
 export interface CompileOptions {
   /** Per-tenant placeholder values for the `expand` modifier, by name without the `%`. */
   placeholders?: Record<string, string[]>;
-  /** Global filters; those naming this rule's id or name are applied as `and not filter`. */
+  /**
+   * Global filters. One applies when its logsource contains the rule's and `filter.rules` names
+   * the rule's id or name (or is `any`/`all`); the rule then matches only if the filter's
+   * condition also holds (`rule and filter`, as pySigma does: suppressions say `not selection`).
+   */
   filters?: SigmaFilterDocument[];
 }
 
