@@ -9,6 +9,7 @@ import {
   EventIngestor,
   httpStatusOf,
   IngestError,
+  isUnavailableError,
   LoadShedder,
   parseIngestFormat,
   SensorKeyAuthenticator,
@@ -85,6 +86,10 @@ export async function registerEventsRoute(app: NestFastifyApplication): Promise<
           requestsTotal.inc({ status: 'aborted' });
           log.info({ reqId: request.id }, 'client aborted the upload; nothing stored');
           return reply;
+        }
+        if (isUnavailableError(err)) {
+          log.warn({ err, reqId: request.id }, 'database unavailable');
+          return fail(request, reply, new IngestError('unavailable', 'the event store is unavailable; nothing was committed, retry later', {}, 5));
         }
         log.error({ err, reqId: request.id }, 'ingest failed');
         return fail(request, reply, new IngestError('internal', 'the batch could not be stored; nothing was committed, retry it'));

@@ -8,10 +8,12 @@ import { Scope } from '@watchfloor/tenancy';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '../../test/harness';
 import { bootstrapWorker } from '../../apps/worker/bootstrap';
 import { BatchReconcilerProcessor } from './batch-reconciler.processor';
-import { reconcileBatches } from './batch-reconciler';
+import { type DetectQueue, reconcileBatches } from './batch-reconciler';
 import { findBatch, loadBatchEvents, markBatchDetected } from './batch-outbox';
 import { EventBatchAssembler } from './event-batch';
 import { writeEventBatch } from './event-writer';
+import { EventIngestor } from './event-ingestor';
+import { Readable } from 'node:stream';
 
 let t: TestDatabase;
 let r: TestRedis;
@@ -80,6 +82,55 @@ describe('batch reconciler', () => {
     const batch = await t.db.withScope(Scope.tenant(tenantId), (tx) => findBatch(tx, batchId));
     expect(batch).toMatchObject({ status: 'PENDING', detectAttempts: 1 });
     expect(batch?.enqueuedAt).not.toBeNull();
+  });
+
+  it('a failed enqueue after commit still accepts the batch, and the reconciler enqueues it', async () => {
+    const errors: unknown[] = [];
+    const ingestor = new EventIngestor(t.db, partitions, {
+      maxBodyBytes: 1e6,
+      maxLineBytes: 1e5,
+      maxEventsPerBatch: 100,
+      retentionDays: 30,
+      enqueueDetect: async () => {
+        throw new Error('Redis is down');
+      },
+      onEnqueueError: (err) => errors.push(err),
+    });
+    const line = JSON.stringify({ timestamp: new Date().toISOString(), event_type: 'alert', src_ip: '10.1.1.1', dest_ip: '10.30.0.11', proto: 'TCP', alert: { signature_id: 42, signature: 'x', severity: 1 } });
+    const result = await ingestor.ingest({
+      principal: { tenantId, sensorId, keyId: 'k', sensorKind: 'SURICATA', declaredLog: null },
+      format: 'auto',
+      contentType: 'application/x-ndjson',
+      contentEncoding: undefined,
+      contentLength: undefined,
+      body: Readable.from([Buffer.from(line + '\n')]),
+      receivedAt: new Date(),
+    });
+    expect(result.accepted).toBe(1);
+    expect(errors).toHaveLength(1);
+    const batch = await t.db.withScope(Scope.tenant(tenantId), (tx) => findBatch(tx, result.batchId));
+    expect(batch).toMatchObject({ status: 'PENDING', enqueuedAt: null });
+    expect(await queue.getJob(result.batchId)).toBeUndefined();
+    await reconcileBatches(t.db, queue, { olderThanSeconds: 0 });
+    expect((await queue.getJob(result.batchId))?.data).toMatchObject({ tenantId, batchId: result.batchId });
+  });
+
+  it('two concurrent passes (two workers) enqueue and count a batch once', async () => {
+    await queue.drain(true);
+    const batchId = await commitBatch(1);
+    // A slow Redis keeps each pass inside its transaction long enough for the other to overlap.
+    const slowQueue: DetectQueue = {
+      getJob: async (id) => {
+        await new Promise((res) => setTimeout(res, 300));
+        return queue.getJob(id);
+      },
+      add: (name, data, opts) => queue.add(name, data, opts),
+    };
+    const passes = await Promise.all([reconcileBatches(t.db, slowQueue, { olderThanSeconds: 0 }), reconcileBatches(t.db, slowQueue, { olderThanSeconds: 0 })]);
+    expect(passes.filter((p) => p.skipped)).toHaveLength(1);
+    expect(await jobsFor(batchId)).toBe(1);
+    const batch = await t.db.withScope(Scope.tenant(tenantId), (tx) => findBatch(tx, batchId));
+    expect(batch?.detectAttempts).toBe(1);
   });
 
   it('leaves recent batches alone (RECONCILE_AFTER_SECONDS)', async () => {

@@ -3,7 +3,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import type { WorkerConfig } from '@watchfloor/config';
 import type { DetectJobData } from '@watchfloor/queue';
-import { createLogger } from '@watchfloor/telemetry';
+import { createLogger, type Logger } from '@watchfloor/telemetry';
 import { TenantDb } from '@watchfloor/tenancy';
 import { reconcileBatches } from './batch-reconciler';
 
@@ -20,7 +20,7 @@ export const RECONCILE_INTERVAL_MS = 15000;
 export class BatchReconcilerProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
-  private readonly log;
+  private readonly log: Logger;
 
   constructor(
     private readonly db: TenantDb,

@@ -10,7 +10,7 @@ import { bodyChunks, forEachLine, parseContentEncoding, readAllText } from './bo
 import { EventBatchAssembler, type RejectedLine } from './event-batch';
 import { writeEventBatch } from './event-writer';
 import { markBatchEnqueued } from './batch-outbox';
-import { IngestError } from './ingest.errors';
+import { IngestError, isRetryableTransactionError } from './ingest.errors';
 import type { SensorPrincipal } from './sensor-key-authenticator';
 
 export const INGEST_FORMATS = ['auto', 'suricata', 'zeek', 'cef', 'ocsf', 'native'] as const;
@@ -119,25 +119,28 @@ export class EventIngestor {
     }
 
     const batchId = crypto.randomUUID();
-    const written = await writeEventBatch(
-      this.db,
-      this.partitions,
-      {
-        tenantId: principal.tenantId,
-        sensorId: principal.sensorId,
-        batchId,
-        receivedAt: req.receivedAt,
-        format: batch.formats,
-        rows: batch.rows,
-        duplicatesInBatch: batch.duplicatesInBatch,
-        rejectedCount: batch.rejectedCount,
-      },
-      {
-        partitionWindow: {
-          from: new Date(req.receivedAt.getTime() - this.options.retentionDays * 86400000),
-          to: new Date(req.receivedAt.getTime() + 8 * 86400000),
+    // A deadlock or serialization failure rolls everything back: run the same batch again.
+    const written = await retryTransaction(() =>
+      writeEventBatch(
+        this.db,
+        this.partitions,
+        {
+          tenantId: principal.tenantId,
+          sensorId: principal.sensorId,
+          batchId,
+          receivedAt: req.receivedAt,
+          format: batch.formats,
+          rows: batch.rows,
+          duplicatesInBatch: batch.duplicatesInBatch,
+          rejectedCount: batch.rejectedCount,
         },
-      },
+        {
+          partitionWindow: {
+            from: new Date(req.receivedAt.getTime() - this.options.retentionDays * 86400000),
+            to: new Date(req.receivedAt.getTime() + 8 * 86400000),
+          },
+        },
+      ),
     );
     if (written.status === 'PENDING') await this.enqueue(principal.tenantId, batchId);
     return { batchId, accepted: written.accepted, duplicates: written.duplicates, rejected: batch.rejected, rejectedCount: batch.rejectedCount };
@@ -190,6 +193,17 @@ export class EventIngestor {
       this.options.onEnqueueError?.(err, { tenantId, batchId });
     } finally {
       clearTimeout(timer);
+    }
+  }
+}
+
+async function retryTransaction<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      if (attempt >= attempts || !isRetryableTransactionError(err)) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 30));
     }
   }
 }

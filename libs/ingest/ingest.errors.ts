@@ -13,6 +13,7 @@ export type IngestErrorCode =
   | 'unsupported_content_encoding'
   | 'too_many_in_flight'
   | 'detect_backlog'
+  | 'unavailable'
   | 'internal';
 
 export class IngestError extends Error {
@@ -47,6 +48,7 @@ export function httpStatusOf(code: IngestErrorCode): number {
     case 'too_many_in_flight':
       return 429;
     case 'detect_backlog':
+    case 'unavailable':
       return 503;
     case 'internal':
       return 500;
@@ -56,4 +58,27 @@ export function httpStatusOf(code: IngestErrorCode): number {
 /** The JSON body of every ingest error: `{"error":{"code","message",...details}}`. */
 export function errorBody(err: IngestError): { error: Record<string, unknown> } {
   return { error: { code: err.code, message: err.message, ...err.details } };
+}
+
+const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * An unexpected error that means "the database is not reachable right now" (connection refused
+ * or lost, pool timeout, server shutting down) rather than a bug: answered 503 with Retry-After.
+ */
+export function isUnavailableError(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown; driverError?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  if (e.driverError && isUnavailableError(e.driverError)) return true;
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (CONNECTION_ERRNOS.has(code) || /^08/.test(code) || /^57P0[1-3]$/.test(code) || code === '53300') return true;
+  const message = typeof e.message === 'string' ? e.message : '';
+  return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(message);
+}
+
+/** Serialization failures and deadlocks: the whole transaction may simply be run again. */
+export function isRetryableTransactionError(err: unknown): boolean {
+  const e = err as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = e && typeof e === 'object' ? (typeof e.code === 'string' ? e.code : e.driverError?.code) : undefined;
+  return code === '40001' || code === '40P01';
 }
