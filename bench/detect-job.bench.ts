@@ -58,7 +58,7 @@ function templates(): { eve: Record<string, unknown>[]; zeek: Record<string, unk
   const eveDir = path.join(corpora, 'suricata/suricata-sample-data/_extracted');
   const eve = fs.readdirSync(eveDir).flatMap((f) => readLines(path.join(eveDir, f), 1000));
   const zeekDir = path.join(corpora, 'zeek/brimdata-zed-sample-data/zeek-json');
-  const zeek = ['dns', 'ssl', 'weird', 'modbus', 'notice', 'rdp', 'smtp', 'ntp', 'x509', 'ntlm'].flatMap((l) => readLines(path.join(zeekDir, `${l}.json.gz`), 1500));
+  const zeek = ['dns', 'ssl', 'weird', 'modbus', 'notice', 'rdp', 'smtp', 'ntp', 'x509', 'ntlm', 'dce_rpc', 'smb_files'].flatMap((l) => readLines(path.join(zeekDir, `${l}.json.gz`), 1500));
   return { eve, zeek };
 }
 
@@ -72,7 +72,10 @@ function records(t: ReturnType<typeof templates>, count: number, round: number, 
       out.push({ ...e, timestamp: new Date(ts).toISOString(), flow_id: round * 10_000_000 + i });
     } else {
       const z = t.zeek[((i - 1) / 2) % t.zeek.length];
-      out.push({ ...z, ts: ts / 1000, uid: `B${round}x${i.toString(36)}` });
+      // One Zeek record in ten comes from a public address (as internet-facing sensors see), so
+      // rules about external sources (e.g. SigmaHQ's publicly accessible RDP) get their matches.
+      const external = i % 20 === 1 ? { 'id.orig_h': `198.51.100.${(i / 20) % 250 | 0}` } : {};
+      out.push({ ...z, ...external, ts: ts / 1000, uid: `B${round}x${i.toString(36)}` });
     }
   }
   return out;
