@@ -107,6 +107,31 @@ describe('detect job (Postgres + Redis)', () => {
     expect(emitted.every((e) => e.version === 2 && e.incidentId === incidents[0].id)).toBe(true);
   });
 
+  it('reopens a recently resolved incident for the same rule and entity, and opens a new one after a closed one', async () => {
+    const plant = await seedPlant(t.owner, { incidents: { linkByEntity: false } });
+    const w = worker();
+    const write = (src: string, secondsAgo: number) => zeekModbus(new Date(Date.now() - secondsAgo * 1000), src, '10.30.0.11', 'WRITE_SINGLE_COIL');
+    await w.detectBatch({ tenantId: plant.tenantId, batchId: (await insertZeekBatch(t.db, plant, [write('10.20.1.5', 300)])).batchId, now: new Date() });
+    const [first] = await t.owner.query(`SELECT id, grouping_key FROM incidents WHERE tenant_id = $1 AND grouping_key LIKE 'watchfloor.ot.control_write::%'`, [plant.tenantId]);
+    expect(first).toBeUndefined(); // engineering hosts may write (conduit peers): no control_write
+    const incidentsBefore = await t.owner.query(`SELECT id, grouping_key FROM incidents WHERE tenant_id = $1`, [plant.tenantId]);
+    expect(incidentsBefore).toHaveLength(1); // the coil write rule on the PLC
+    const [coil] = incidentsBefore;
+    await t.owner.query(`UPDATE incidents SET status = 'RESOLVED', resolved_at = now() - interval '5 minutes' WHERE id = $1`, [coil.id]);
+    emitted.length = 0;
+    await w.detectBatch({ tenantId: plant.tenantId, batchId: (await insertZeekBatch(t.db, plant, [write('10.20.1.6', 60)])).batchId, now: new Date() });
+    const [reopened] = await t.owner.query(`SELECT status, resolved_at, version, alert_count FROM incidents WHERE id = $1`, [coil.id]);
+    expect(reopened).toEqual({ status: 'NEW', resolved_at: null, version: 2, alert_count: 2 });
+    expect(emitted.map((e) => e.type).sort()).toEqual(['incident.reopened', 'incident.updated']);
+    const kinds = (await t.owner.query(`SELECT kind FROM incident_activity WHERE incident_id = $1`, [coil.id])).map((x: { kind: string }) => x.kind);
+    expect(kinds).toContain('reopened');
+
+    await t.owner.query(`UPDATE incidents SET status = 'CLOSED', resolved_at = now() - interval '1 minute', closed_at = now() WHERE id = $1`, [coil.id]);
+    await w.detectBatch({ tenantId: plant.tenantId, batchId: (await insertZeekBatch(t.db, plant, [write('10.20.1.7', 30)])).batchId, now: new Date() });
+    const all = await t.owner.query(`SELECT id, status FROM incidents WHERE tenant_id = $1 AND grouping_key = $2 ORDER BY created_at`, [plant.tenantId, coil.grouping_key]);
+    expect(all.map((x: { status: string }) => x.status)).toEqual(['CLOSED', 'NEW']);
+  });
+
   it('stores suppressed alerts with the suppression, counts them once, and keeps them out of incidents', async () => {
     const plant = await seedPlant(t.owner);
     const [{ id: supp }] = await t.owner.query(
@@ -213,6 +238,14 @@ correlation:
     const plant = await seedPlant(t.owner);
     const result = await worker().detectBatch({ tenantId: plant.tenantId, batchId: '00000000-0000-4000-8000-000000000000', now: new Date() });
     expect(result.status).toBe('missing_batch');
+    // another tenant's batch is invisible under this tenant's scope
+    const other = await seedPlant(t.owner);
+    const { batchId: foreign } = await insertZeekBatch(t.db, other, attackRecords(new Date(Date.now() - 60_000)));
+    expect((await worker().detectBatch({ tenantId: plant.tenantId, batchId: foreign, now: new Date() })).status).toBe('missing_batch');
+    const [batch] = await t.owner.query(`SELECT status FROM ingest_batches WHERE id = $1`, [foreign]);
+    expect(batch.status).toBe('PENDING');
+    const [{ n }] = await t.owner.query(`SELECT count(*)::int AS n FROM alerts WHERE tenant_id IN ($1, $2)`, [plant.tenantId, other.tenantId]);
+    expect(n).toBe(0);
     expect(await worker().detectBatch({ tenantId: 'acme', batchId: '00000000-0000-4000-8000-000000000000', now: new Date() })).toMatchObject({ status: 'invalid_input', error: 'tenantId is not a uuid: "acme"' });
     expect(await worker().detectBatch({ tenantId: plant.tenantId, batchId: '00000000-0000-4000-8000-000000000000', now: new Date('x') })).toMatchObject({ status: 'invalid_input', error: 'now must be a valid Date' });
   });
