@@ -459,7 +459,9 @@ export async function listDetectionRules(
   return db.withScope(scope, async (tx) => {
     const where = tenantId === null ? 'r.owner_tenant_id IS NULL' : '(r.owner_tenant_id IS NULL OR r.owner_tenant_id = $1::uuid)';
     const all = await tx.query<RuleViewRow>(`${VIEW_SELECT} WHERE ${where} ORDER BY r.title, r.id`, [tenantId]);
-    const start = input.after ? all.findIndex((r) => r.id === input.after) + 1 : 0;
+    const afterIndex = input.after ? all.findIndex((r) => r.id === input.after) : -1;
+    if (input.after && afterIndex < 0) return { ok: false as const, code: 'BAD_USER_INPUT' as const, message: 'after names no rule of this listing' };
+    const start = afterIndex + 1;
     const page = all.slice(start, start + first);
     return { ok: true as const, rules: page.map(toView), totalCount: all.length, hasNextPage: start + first < all.length };
   });

@@ -143,6 +143,19 @@ describe('rule store (Postgres + Redis)', () => {
     const listA = await listDetectionRules(t.db, { tenantId: tenantA });
     if (!listA.ok) throw new Error('listing failed');
     expect(listA.rules.find((x) => x.id === ruleId)?.enabled).toBe(false);
+    // pages of 2 walk the same listing
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const page = await listDetectionRules(t.db, { tenantId: tenantA, first: 2, after });
+      if (!page.ok) throw new Error(page.message);
+      seen.push(...page.rules.map((x) => x.id));
+      if (!page.hasNextPage) break;
+      after = page.rules[page.rules.length - 1].id;
+    }
+    expect(seen).toEqual(listA.rules.map((x) => x.id));
+    expect(await listDetectionRules(t.db, { tenantId: tenantA, after: crypto.randomUUID() })).toMatchObject({ ok: false, code: 'BAD_USER_INPUT' });
+    expect(await listDetectionRules(t.db, { tenantId: tenantA, first: 0 })).toMatchObject({ ok: false, code: 'BAD_USER_INPUT' });
 
     await setRuleEnabled(t.db, versions, { ruleId, tenantId: tenantA, enabled: true });
     expect(has(await workerTwo.get(tenantA, {}))).toBe(true);
