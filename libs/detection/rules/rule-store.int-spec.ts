@@ -81,6 +81,11 @@ describe('rule store (Postgres + Redis)', () => {
     const ruleId = rep.items[0].ruleId as string;
     expect(await setRuleEnabled(t.db, versions, { ruleId, tenantId: tenantB, enabled: false })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
     expect(await setRuleEnabled(t.db, versions, { ruleId: 'nope', tenantId: tenantB, enabled: false })).toMatchObject({ ok: false, code: 'BAD_USER_INPUT' });
+    const unknown = crypto.randomUUID();
+    expect((await importDetectionRules(t.db, versions, { tenantId: unknown, yaml: ruleYaml(crypto.randomUUID(), 'x') })).items).toEqual([
+      { sigmaId: null, title: null, kind: null, status: 'REFUSED', reason: `no tenant ${unknown}`, documentIndex: 0 },
+    ]);
+    expect((await importDetectionRules(t.db, versions, { tenantId: 'acme', yaml: 'title: x' })).items[0].reason).toBe('tenantId is not a uuid: "acme"');
   });
 
   it('registers built-in OT detections once and imports the shipped rules idempotently', async () => {
