@@ -3,9 +3,10 @@ import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { apiChecks, apiSchema, DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, ingestSchema, loadConfig, productionChecks, workerSchema } from '@watchfloor/config';
 import { ensureLocalServices } from '@watchfloor/devstack';
-import { DEMO_PASSWORD } from '@watchfloor/demo';
+import { DEMO_PASSWORD, demoAttack, postDemoBatch, startWebhookSink } from '@watchfloor/demo';
+import { Client } from 'pg';
 import { migrate } from './migrate';
-import { seed } from './seed';
+import { DEMO_WEBHOOK_SECRET, seed } from './seed';
 
 /**
  * `npm run dev`: the whole stack in one process on one machine. Finds or starts Postgres and
@@ -38,7 +39,10 @@ async function main(): Promise<void> {
   };
   Object.assign(process.env, env);
   await migrate(services.databaseUrl, env, say);
-  const demo = await seed(services.databaseUrl, { demo: true, env });
+  // The on-call pager of the demo: prints each verified Standard Webhooks delivery.
+  const sinkPort = Number(process.env.WEBHOOK_SINK_PORT ?? 3009);
+  const sink = await startWebhookSink({ port: sinkPort, host: '127.0.0.1', secret: DEMO_WEBHOOK_SECRET, log: (line) => say(`pager: ${line}`) });
+  const demo = await seed(services.databaseUrl, { demo: true, env, webhookSinkUrl: `http://127.0.0.1:${sinkPort}/hooks/oncall` });
 
   const apiConfig = loadConfig(apiSchema, env, apiChecks);
   const ingestConfig = loadConfig(ingestSchema, env, productionChecks);
@@ -57,12 +61,27 @@ async function main(): Promise<void> {
     stopping = true;
     say(`${signal}: stopping (in-flight requests and jobs finish first)`);
     for (const app of [...apps].reverse()) await app.close().catch((err: Error) => say(`close failed: ${err.message}`));
+    await sink.close().catch(() => undefined);
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
   const api = `http://127.0.0.1:${apiConfig.API_PORT}`;
+  const ingestUrl = `http://127.0.0.1:${ingestConfig.INGEST_PORT}`;
+
+  // Replay the demo OT attack through the real ingest API, then wait for its incident.
+  say('replaying the demo OT attack on Riverside Water through the ingest API');
+  for (const batch of demoAttack(new Date())) {
+    const key = demo?.sensorKeys.find((k) => k.tenant === batch.tenant && k.sensor === batch.sensor)?.key;
+    if (!key) continue;
+    const res = await postDemoBatch(ingestUrl, key, batch.records);
+    const body = res.body as { accepted?: number; duplicates?: number } | null;
+    say(`  ${batch.tenant}/${batch.sensor}: HTTP ${res.status}, accepted ${body?.accepted ?? '?'}, duplicates ${body?.duplicates ?? '?'}`);
+  }
+  const incident = await waitForIncident(services.databaseUrl, 'riverside-water', 60000);
+  if (incident) say(`incident #${incident.number} ${incident.severity}: ${incident.title}`);
+  else say('no incident yet: the worker may still be detecting (check the worker logs)');
   const ingest = `http://127.0.0.1:${ingestConfig.INGEST_PORT}`;
   const riversideKey = demo?.sensorKeys.find((k) => k.tenant === 'riverside-water' && k.sensor === 'zeek-control-span')?.key;
   say('');
@@ -82,6 +101,27 @@ async function main(): Promise<void> {
   say(`  curl -sS -X POST ${ingest}/v1/events -H 'authorization: Bearer ${riversideKey}' -H 'content-type: application/x-ndjson' \\`);
   say(`    --data-binary '{"_path":"conn","ts":${(Date.now() / 1000).toFixed(3)},"uid":"Cdemo1","id.orig_h":"10.10.7.23","id.orig_p":50123,"id.resp_h":"10.30.0.11","id.resp_p":502,"proto":"tcp","service":"modbus"}'`);
   say('Press Ctrl-C to stop.');
+}
+
+async function waitForIncident(databaseUrl: string, slug: string, timeoutMs: number): Promise<{ number: string; severity: string; title: string } | null> {
+  // The dev script reads as the owner: it is the operator's view of the demo, not an app path.
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const { rows } = await client.query(
+        `SELECT i.number::text AS number, i.severity, i.title FROM incidents i JOIN tenants t ON t.id = i.tenant_id
+         WHERE t.slug = $1 AND i.status NOT IN ('CLOSED', 'FALSE_POSITIVE') ORDER BY i.created_at DESC LIMIT 1`,
+        [slug],
+      );
+      if (rows[0]) return rows[0];
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    return null;
+  } finally {
+    await client.end();
+  }
 }
 
 main().catch((err) => {

@@ -53,8 +53,6 @@ export default async function globalSetup(): Promise<void> {
     for (const { datname } of stale.rows) {
       if (Number(datname.split('_')[2]) < cutoff) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
     }
-    const oldTemplates = await admin.query(`SELECT datname FROM pg_database WHERE datname ~ '^wf_tmpl_' AND datname <> $1 AND datname !~ '_building$'`, [template]);
-    for (const { datname } of oldTemplates.rows) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`).catch(() => undefined);
   } finally {
     await admin.query(`SELECT pg_advisory_unlock(hashtext('watchfloor-test-template'))`).catch(() => undefined);
     await admin.end();

@@ -1,12 +1,26 @@
+import path from 'node:path';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { GraphQLModule, Query, Resolver } from '@nestjs/graphql';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import type { DataSource } from 'typeorm';
 import type Redis from 'ioredis';
+import type { Logger } from 'pino';
+import type { GraphQLError } from 'graphql';
 import type { ApiConfig } from '@watchfloor/config';
 import { databaseReadiness, DbModule, OWNER_DATA_SOURCE } from '@watchfloor/db';
 import { HealthModule, type ReadinessCheck } from '@watchfloor/health';
 import { REDIS, RedisModule, redisReadiness } from '@watchfloor/queue';
+import { type ApiContext, AuthModule, IdentityService, newApiContext, resolveJwtSecret, type Caller } from '@watchfloor/auth';
+import { AuditModule } from '@watchfloor/audit';
+import { TenantsModule } from '@watchfloor/tenants';
+import { InventoryModule } from '@watchfloor/inventory';
+import { EventSearchModule } from '@watchfloor/event-search';
+import { TriageModule } from '@watchfloor/triage';
+import { createLogger } from '@watchfloor/telemetry';
+import { DomainError } from '@watchfloor/errors';
+import { httpContext } from './graphql-context';
+import { formatGraphqlError } from './graphql-errors';
+import { DEFAULT_QUERY_LIMITS, queryLimitsRule, type QueryLimits } from './query-limits';
 
 @Resolver()
 export class ServerInfoResolver {
@@ -16,22 +30,87 @@ export class ServerInfoResolver {
   }
 }
 
+export interface ApiModuleOptions {
+  /** Where to write the generated SDL: a path, or in memory only (false). Default: schema.graphql in development. */
+  schemaFile?: string | false;
+  /** Prefix for Redis keys and pub/sub channels (tests use their own). */
+  redisKeyPrefix?: string;
+  queryLimits?: QueryLimits;
+  logger?: Logger;
+}
+
+interface WsConnectionExtra {
+  caller?: Caller | null;
+}
+
 @Module({})
 export class ApiAppModule {
-  static forRoot(config: ApiConfig): DynamicModule {
+  static forRoot(config: ApiConfig, options: ApiModuleOptions = {}): DynamicModule {
+    const logger = options.logger ?? createLogger('watchfloor-api', config.LOG_LEVEL);
+    const sso = config.OIDC_ISSUER && config.OIDC_AUDIENCE ? { issuer: config.OIDC_ISSUER, audience: config.OIDC_AUDIENCE } : null;
+    const jwtSecret = resolveJwtSecret(config.JWT_SECRET, config.NODE_ENV, Boolean(sso), (m) => logger.warn(m));
+    const keyPrefix = options.redisKeyPrefix ?? 'wf:';
+    const formatError = formatGraphqlError(logger);
+    const schemaFile = options.schemaFile ?? (config.NODE_ENV === 'development' ? path.resolve(process.cwd(), 'schema.graphql') : false);
     return {
       module: ApiAppModule,
       imports: [
         DbModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'watchfloor-api' }),
         RedisModule.forRoot(config.REDIS_URL),
-        GraphQLModule.forRoot<ApolloDriverConfig>({
-          driver: ApolloDriver,
-          autoSchemaFile: true,
-          sortSchema: true,
-          path: '/graphql',
-          playground: false,
-          introspection: true,
+        AuthModule.forRoot({
+          jwtSecret,
+          accessTtlSeconds: config.JWT_ACCESS_TTL_SECONDS,
+          refreshTtlSeconds: config.JWT_REFRESH_TTL_SECONDS,
+          keyPrefix,
+          oidc: sso,
         }),
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          inject: [IdentityService],
+          useFactory: (identity: IdentityService): ApolloDriverConfig => ({
+            autoSchemaFile: schemaFile === false ? true : schemaFile,
+            sortSchema: true,
+            path: '/graphql',
+            playground: false,
+            introspection: true,
+            includeStacktraceInErrorResponses: false,
+            validationRules: [queryLimitsRule(options.queryLimits ?? DEFAULT_QUERY_LIMITS)],
+            formatError,
+            // HTTP requests come as (request, reply); graphql-ws messages as (ctx, message, args).
+            context: (arg: unknown): Promise<ApiContext> | ApiContext => {
+              const ws = arg as { extra?: WsConnectionExtra; connectionParams?: unknown; subscriptions?: unknown };
+              if (ws && typeof ws === 'object' && 'extra' in ws && 'subscriptions' in ws) {
+                const caller = ws.extra?.caller ?? null;
+                return newApiContext({ caller, authError: null, requestId: `ws-${caller?.userId ?? 'anon'}`, ip: 'ws' });
+              }
+              return httpContext(identity, arg as Parameters<typeof httpContext>[1]);
+            },
+            subscriptions: {
+              'graphql-ws': {
+                onConnect: async (ctx: { connectionParams?: Record<string, unknown>; extra: unknown }) => {
+                  const raw = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+                  try {
+                    const caller = await identity.authenticate(typeof raw === 'string' ? raw : null);
+                    if (!caller) return false;
+                    (ctx.extra as WsConnectionExtra).caller = caller;
+                    return true;
+                  } catch (err) {
+                    if (err instanceof DomainError) return false;
+                    throw err;
+                  }
+                },
+                // Subscription results bypass Apollo: give their errors the same codes as HTTP ones.
+                onNext: (_ctx: unknown, _id: unknown, _payload: unknown, _args: unknown, result: { errors?: readonly GraphQLError[] }) =>
+                  result.errors?.length ? { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) } : undefined,
+              },
+            },
+          }),
+        }),
+        AuditModule,
+        TenantsModule,
+        InventoryModule,
+        EventSearchModule,
+        TriageModule.forRoot({ channel: `${keyPrefix}incident-changes` }),
         HealthModule.forRoot({
           useFactory: (ds: DataSource, redis: Redis): ReadinessCheck[] => [
             { name: 'postgres', check: () => databaseReadiness(ds) },

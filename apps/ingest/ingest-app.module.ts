@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import type Redis from 'ioredis';
 import type { IngestConfig } from '@watchfloor/config';
 import { databaseReadiness, DbModule, OWNER_DATA_SOURCE } from '@watchfloor/db';
+import { QueueMetricsModule } from '@watchfloor/queue';
 import { HealthModule, type ReadinessCheck } from '@watchfloor/health';
 import { DEFAULT_JOB_OPTIONS, queueConnection, REDIS, RedisModule, redisReadiness } from '@watchfloor/queue';
 import { ingestProviders } from './ingest-providers';
@@ -18,6 +19,7 @@ export class IngestAppModule {
         RedisModule.forRoot(config.REDIS_URL),
         BullModule.forRoot({ connection: queueConnection(config.REDIS_URL), prefix: config.QUEUE_PREFIX, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
         BullModule.registerQueue({ name: 'detect' }),
+        QueueMetricsModule,
         HealthModule.forRoot({
           useFactory: (ds: DataSource, redis: Redis): ReadinessCheck[] => [
             { name: 'postgres', check: () => databaseReadiness(ds) },

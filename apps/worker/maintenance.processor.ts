@@ -50,6 +50,9 @@ export class MaintenanceScheduler implements OnApplicationBootstrap {
       data: { tenantId: null, task: 'partitions' },
       opts: { removeOnComplete: 100, removeOnFail: 1000 },
     });
+    // And once now (the scheduler's first run is an hour away); one per hour across the fleet.
+    const hour = new Date().toISOString().slice(0, 13);
+    await this.queue.add('partitions', { tenantId: null, task: 'partitions' }, { jobId: `partitions-boot-${hour}`, removeOnComplete: 100, removeOnFail: 1000 });
     await this.queue.upsertJobScheduler('sensor-silence-every-minute', { every: 60_000 }, {
       name: 'sensor-silence',
       data: { tenantId: null, task: 'sensor-silence' },

@@ -4,11 +4,14 @@ import type { DataSource } from 'typeorm';
 import type Redis from 'ioredis';
 import type { WorkerConfig } from '@watchfloor/config';
 import { databaseReadiness, DbModule, OWNER_DATA_SOURCE } from '@watchfloor/db';
+import { QueueMetricsModule } from '@watchfloor/queue';
 import { HealthModule, type ReadinessCheck } from '@watchfloor/health';
 import { DEFAULT_JOB_OPTIONS, parseQueueList, QUEUE_NAMES, type QueueName, queueConnection, REDIS, RedisModule, redisReadiness } from '@watchfloor/queue';
 import { BatchReconcilerProcessor, RECONCILER_CONFIG } from '@watchfloor/ingest';
+import { DeliverProcessor } from './deliver.processor';
 import { DetectProcessor, detectorProvider, ShippedRulesImporter } from './detect.processor';
 import { MaintenanceProcessor, MaintenanceScheduler } from './maintenance.processor';
+import { SlaProcessor, SlaSweepScheduler } from './sla.processor';
 import { WORKER_CONFIG } from './worker-config';
 
 /** Processors per queue; a worker Deployment consumes only the queues named in WORKER_QUEUES. */
@@ -16,8 +19,8 @@ const PROCESSORS: Record<QueueName, Provider[]> = {
   // The reconciler re-enqueues committed batches whose detect job Redis lost (libs/ingest).
   detect: [DetectProcessor, ShippedRulesImporter, BatchReconcilerProcessor, { provide: RECONCILER_CONFIG, useExisting: WORKER_CONFIG }],
   incidents: [],
-  sla: [],
-  deliver: [],
+  sla: [SlaProcessor, SlaSweepScheduler],
+  deliver: [DeliverProcessor],
   reports: [],
   maintenance: [MaintenanceProcessor, MaintenanceScheduler],
 };
@@ -34,6 +37,7 @@ export class WorkerAppModule {
         BullModule.forRoot({ connection: queueConnection(config.REDIS_URL), prefix: config.QUEUE_PREFIX, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
         // Every queue is registered so any processor can produce to any queue.
         ...QUEUE_NAMES.map((name) => BullModule.registerQueue({ name })),
+        QueueMetricsModule,
         HealthModule.forRoot({
           useFactory: (ds: DataSource, redis: Redis): ReadinessCheck[] => [
             { name: 'postgres', check: () => databaseReadiness(ds) },

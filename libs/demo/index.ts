@@ -1,1 +1,3 @@
 export * from './demo-msp';
+export * from './demo-attack';
+export * from './webhook-sink';

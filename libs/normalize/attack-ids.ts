@@ -3,6 +3,8 @@
 // techniques and are left out.
 
 const TECHNIQUE = /^(?:attack\.)?t(\d{4})(?:\.(\d{3}))?$/i;
+/** A record naming more techniques than this is noise; the cap also bounds the de-duplication work. */
+export const MAX_ATTACK_IDS = 64;
 const LIST_SEPARATORS = /[\s,;|]+/;
 
 /** The upper-cased technique id a token names, or null. */
@@ -15,6 +17,7 @@ export function techniqueId(token: string): string | null {
 
 /** Adds every technique id found in a value (string, list string, array of strings) to `out`, keeping first-seen order. */
 export function collectTechniqueIds(value: unknown, out: string[]): void {
+  if (out.length >= MAX_ATTACK_IDS) return;
   if (typeof value === 'string') {
     const single = techniqueId(value);
     if (single !== null) {
@@ -24,7 +27,7 @@ export function collectTechniqueIds(value: unknown, out: string[]): void {
     if (value.length > 2000) return;
     for (const token of value.split(LIST_SEPARATORS)) {
       const id = techniqueId(token);
-      if (id !== null && !out.includes(id)) out.push(id);
+      if (id !== null && !out.includes(id) && out.length < MAX_ATTACK_IDS) out.push(id);
     }
   } else if (Array.isArray(value)) {
     for (const item of value) if (typeof item === 'string') collectTechniqueIds(item, out);

@@ -162,7 +162,7 @@ export function parseCefExtension(ext: string, out: JsonObject): void {
     const c = ext.charCodeAt(j);
     if (c === 92 /* \ */) { j++; continue; }
     if (c === 32 /* space */) { tokenStart = j + 1; continue; }
-    if (c !== 61 /* = */) continue;
+    if (c !== 61 /* = */ || j - tokenStart > 128) continue;
     const candidate = ext.slice(tokenStart, j);
     if (!EXTENSION_KEY.test(candidate)) continue; // an '=' inside a value, e.g. a URL query
     if (key !== null) setExtension(out, key, ext.slice(valueStart, tokenStart - 1));
@@ -229,7 +229,7 @@ export function normalizeCefLine(line: string, opts: ParseOptions): NormalizedEv
   const e = newEvent('cef', raw, opts.receivedAt);
   const vendor = optText(fields[1], 'deviceVendor', 128);
   const product = optText(fields[2], 'deviceProduct', 128);
-  e.sourceProduct = (product ?? vendor ?? opts.sensorProduct ?? 'cef').toLowerCase();
+  e.sourceProduct = (product ?? vendor ?? optText(opts.sensorProduct, 'sensorProduct', 128) ?? 'cef').toLowerCase();
   e.sourceLog = 'cef';
   e.severity = cefSeverity(fields[6]);
   e.signatureId = optText(fields[4], 'signatureId', 256);

@@ -158,12 +158,45 @@ describe('Zeek TSV corpora read by parseZeekTsv parse 100%', () => {
   });
 
   // zeek-cut style baselines (icsnpp-enip, icsnpp-modbus modbus.log) carry no #fields header:
-  // the reader must say so rather than guess column names.
+  // the reader must say so rather than guess column names...
   it.each(files.filter((f) => f.headerless).map((f) => [f.name, f] as const))('headerless %s is reported, not guessed', (_n, f) => {
     const read = parseZeekTsv(f.text);
     expect(read.records).toEqual([]);
     expect(read.errors.length).toBeGreaterThan(0);
     expect(read.errors[0].error).toBe('data line before any #fields header');
+  });
+
+  // ...and reads them when the sensor declares the layout. Field lists: the ICSNPP ENIP README
+  // ("Fields Captured", cisagov/icsnpp-enip) and Zeek's older modbus.log columns.
+  const ID = ['ts', 'uid', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p'];
+  const ID_TYPES = ['time', 'string', 'addr', 'port', 'addr', 'port'];
+  const SRC_DST = ['is_orig', 'source_h', 'source_p', 'destination_h', 'destination_p'];
+  const SRC_DST_TYPES = ['bool', 'addr', 'port', 'addr', 'port'];
+  const LAYOUTS: Record<string, { path: string; fields: string[]; types: string[] }> = {
+    'enip.log': { path: 'enip', fields: [...ID, ...SRC_DST, 'enip_command_code', 'enip_command', 'length', 'session_handle', 'enip_status', 'sender_context', 'options'], types: [...ID_TYPES, ...SRC_DST_TYPES, 'string', 'string', 'count', 'string', 'string', 'string', 'string'] },
+    'cip.log': { path: 'cip', fields: [...ID, ...SRC_DST, 'cip_sequence_count', 'direction', 'cip_service_code', 'cip_service', 'cip_status_code', 'cip_status', 'cip_extended_status_code', 'cip_extended_status', 'class_id', 'class_name', 'instance_id', 'attribute_id'], types: [...ID_TYPES, ...SRC_DST_TYPES, 'count', ...Array<string>(11).fill('string')] },
+    'cip_io.log': { path: 'cip_io', fields: [...ID, ...SRC_DST, 'connection_id', 'sequence_number', 'data_length', 'io_data'], types: [...ID_TYPES, ...SRC_DST_TYPES, 'string', 'count', 'count', 'string'] },
+    'cip_identity.log': { path: 'cip_identity', fields: [...ID, ...SRC_DST, 'encapsulation_version', 'socket_address', 'socket_port', 'vendor_id', 'vendor_name', 'device_type_id', 'device_type_name', 'product_code', 'revision', 'device_status', 'serial_number', 'product_name', 'device_state'], types: [...ID_TYPES, ...SRC_DST_TYPES, 'count', 'addr', 'count', 'count', 'string', 'count', 'string', 'count', 'string', 'string', 'string', 'string', 'string'] },
+    'modbus.log': { path: 'modbus', fields: [...ID, 'func', 'exception'], types: [...ID_TYPES, 'string', 'string'] },
+  };
+  it.each(files.filter((f) => f.headerless).map((f) => [f.name, f] as const))('headerless %s with a declared layout parses 100%%', (_n, f) => {
+    const layout = LAYOUTS[path.basename(f.name)];
+    const read = parseZeekTsv(f.text, layout);
+    expect(read.errors).toEqual([]);
+    const failures: string[] = [];
+    const operations = new Set<string | null>();
+    for (const { line, record } of read.records) {
+      const result = parseRecord(record, { format: 'zeek', receivedAt: RECEIVED_AT });
+      if (!result.ok) failures.push(`line ${line}: ${result.error}`);
+      else {
+        const problem = invariantError(result.event) ?? same('otProtocol', result.event.otProtocol, layout.path === 'modbus' ? 'modbus' : 'enip');
+        if (problem !== null) failures.push(`line ${line}: ${problem}`);
+        operations.add(result.event.otOperation);
+      }
+    }
+    expect(failures.slice(0, 5)).toEqual([]);
+    if (layout.path === 'cip' && f.name.includes('set_attr_single')) expect([...operations]).toEqual(['write']);
+    totals.zeekTsv = (totals.zeekTsv ?? 0) + read.records.length;
   });
 });
 

@@ -10,29 +10,36 @@ const HEX32 = /^[0-9a-f]{32}$/i;
  * null). Expects JSON-shaped input, as parse results are (depth-checked).
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    const s = JSON.stringify(value);
-    return s === undefined ? 'null' : s;
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      break;
+    default:
+      return 'null'; // undefined, functions, symbols, bigint: what JSON.stringify gives inside an array
   }
+  if (value === null) return 'null';
   if (Array.isArray(value)) {
     let out = '[';
     for (let i = 0; i < value.length; i++) {
       if (i > 0) out += ',';
-      const item = value[i];
-      out += item === undefined || typeof item === 'function' || typeof item === 'symbol' ? 'null' : canonicalJson(item);
+      out += canonicalJson(value[i]);
     }
     return out + ']';
   }
   const obj = value as Record<string, unknown>;
   const keys = Object.keys(obj).sort();
   let out = '{';
-  let first = true;
-  for (const key of keys) {
-    const v = obj[key];
-    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-    if (!first) out += ',';
-    first = false;
-    out += JSON.stringify(key) + ':' + canonicalJson(v);
+  for (let i = 0; i < keys.length; i++) {
+    const v = obj[keys[i]];
+    const t = typeof v;
+    if (t === 'undefined' || t === 'function' || t === 'symbol') continue;
+    if (out.length > 1) out += ',';
+    out += JSON.stringify(keys[i]) + ':' + canonicalJson(v);
   }
   return out + '}';
 }

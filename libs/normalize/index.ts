@@ -5,6 +5,6 @@ export { parseRecord, parseTextLine, parseSuricataEve, parseZeekLog, parseOcsf, 
 export { detectFormat } from './format-detection';
 export { canonicalJson, eventFingerprint, fingerprintToUuid } from './event-fingerprint';
 export { parseZeekTsv } from './zeek-tsv-reader';
-export type { ZeekTsvResult } from './zeek-tsv-reader';
+export type { ZeekTsvLayout, ZeekTsvResult } from './zeek-tsv-reader';
 export { NATIVE_SCHEMA } from './native-event-parser';
 export { classifyOtFunction } from './ot-functions';

@@ -39,7 +39,7 @@ describe('native golden records', () => {
   });
 
   it.each([
-    [{ schema: 'watchfloor.event/v2', product: 'x', eventClass: 'alert', severity: 'LOW' }, 'native: schema "watchfloor.event/v2" is not watchfloor.event/v1'],
+    [{ schema: 'watchfloor.event/v2', product: 'x', eventClass: 'alert', severity: 'LOW' }, 'native: schema string "watchfloor.event/v2" is not watchfloor.event/v1'],
     [{ product: 'x', eventClass: 'alert', severity: 'SEVERE' }, 'native: severity must be one of INFO, LOW, MEDIUM, HIGH, CRITICAL, got string "SEVERE"'],
     [{ product: 'x', severity: 'LOW' }, 'native: eventClass is missing'],
     [{ eventClass: 'alert', severity: 'LOW' }, 'native: sourceProduct is missing (and the sensor declared no product)'],

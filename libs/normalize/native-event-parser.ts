@@ -1,6 +1,6 @@
 // Watchfloor's own normalized form as JSON, for sensors that already normalize. The field names
 // are the NormalizedEvent names; docs/event-schema.md ("native") lists what is required.
-import { collectTechniqueIds, techniqueId } from './attack-ids';
+import { MAX_ATTACK_IDS, collectTechniqueIds, techniqueId } from './attack-ids';
 import { finishEvent, newEvent } from './event-builder';
 import { OT_OPERATIONS, SEVERITIES } from './normalized-event';
 import type { NormalizedEvent, OtOperation, ParseOptions, Severity } from './normalized-event';
@@ -23,7 +23,7 @@ function name(v: unknown, field: string): string | null {
 
 export function normalizeNativeEvent(record: JsonObject, opts: ParseOptions): NormalizedEvent {
   if (record.schema !== undefined && record.schema !== NATIVE_SCHEMA) {
-    throw new RecordError(`schema ${JSON.stringify(String(record.schema).slice(0, 40))} is not ${NATIVE_SCHEMA}`);
+    throw new RecordError(`schema ${describe(record.schema)} is not ${NATIVE_SCHEMA}`);
   }
   const e = newEvent('native', record, opts.receivedAt);
 
@@ -61,6 +61,7 @@ export function normalizeNativeEvent(record: JsonObject, opts: ParseOptions): No
 
   if (record.attackIds !== undefined && record.attackIds !== null) {
     if (!Array.isArray(record.attackIds)) throw new RecordError('attackIds must be an array of ATT&CK technique ids');
+    if (record.attackIds.length > MAX_ATTACK_IDS) throw new RecordError(`attackIds has more than ${MAX_ATTACK_IDS} entries`);
     record.attackIds.forEach((id, i) => {
       const t = typeof id === 'string' ? techniqueId(id) : null;
       if (t === null) throw new RecordError(`attackIds[${i}] ${describe(id)} is not an ATT&CK technique id`);

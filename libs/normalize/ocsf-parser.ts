@@ -81,7 +81,7 @@ export function normalizeOcsf(record: JsonObject, opts: ParseOptions): Normalize
   e.sourceLog = className(classUid, record);
   const product = optText(pick(record, 'metadata', 'product', 'name'), 'metadata.product.name', 128)
     ?? optText(pick(record, 'metadata', 'product', 'vendor_name'), 'metadata.product.vendor_name', 128)
-    ?? opts.sensorProduct ?? 'ocsf';
+    ?? optText(opts.sensorProduct, 'sensorProduct', 128) ?? 'ocsf';
   e.sourceProduct = product.toLowerCase();
   e.eventClass = EVENT_CLASS.get(classUid) ?? 'other';
   e.category = CATEGORY.get(classUid) ?? null;

@@ -20,6 +20,16 @@ const JSON_NORMALIZERS: Record<Exclude<SourceFormat, 'cef'>, JsonNormalizer> = {
   native: normalizeNativeEvent,
 };
 
+/** Text of a caught value; never throws itself (String() of a prototype-less object would). */
+function errorText(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  try {
+    return String(err);
+  } catch {
+    return 'unprintable error';
+  }
+}
+
 function fail(error: string): ParseResult {
   return { ok: false, error };
 }
@@ -32,6 +42,10 @@ function optionsError(opts: ParseOptions): string | null {
   const t = opts.receivedAt instanceof Date ? opts.receivedAt.getTime() : NaN;
   if (!(t >= MIN_TS_MS && t < MAX_TS_MS)) return 'options.receivedAt must be a valid Date between 1990 and 2099';
   if (opts.declaredLog !== undefined && typeof opts.declaredLog !== 'string') return 'options.declaredLog must be a string';
+  for (const key of ['declaredLog', 'sensorProduct'] as const) {
+    const v = opts[key];
+    if (typeof v === 'string' && (v.length > 128 || v.includes('\u0000'))) return `options.${key} must be at most 128 characters without NUL bytes`;
+  }
   if (opts.sensorProduct !== undefined && typeof opts.sensorProduct !== 'string') return 'options.sensorProduct must be a string';
   return null;
 }
@@ -42,7 +56,7 @@ function run(format: SourceFormat, parse: () => NormalizedEvent): ParseResult {
   } catch (err) {
     if (err instanceof RecordError) return fail(`${format}: ${err.message}`);
     // Not expected: the fuzz tests hunt for these. Still reported, never thrown.
-    return fail(`${format}: internal parser error: ${err instanceof Error ? err.message : String(err)}`);
+    return fail(`${format}: internal parser error: ${errorText(err)}`);
   }
 }
 
@@ -68,7 +82,7 @@ export function parseRecord(record: unknown, opts: ParseOptions): ParseResult {
     const normalize = JSON_NORMALIZERS[format];
     return run(format, () => normalize(record, opts));
   } catch (err) {
-    return fail(`internal parser error: ${err instanceof Error ? err.message : String(err)}`);
+    return fail(`internal parser error: ${errorText(err)}`);
   }
 }
 
@@ -89,7 +103,7 @@ export function parseTextLine(line: string, opts: ParseOptions): ParseResult {
       try {
         value = JSON.parse(line.slice(start));
       } catch (err) {
-        return fail(`${opts.format === 'auto' ? 'json' : opts.format}: invalid JSON: ${err instanceof Error ? err.message : String(err)}`);
+        return fail(`${opts.format === 'auto' ? 'json' : opts.format}: invalid JSON: ${errorText(err)}`);
       }
       if (Array.isArray(value)) return fail('a JSON array is not one record: send one record per line');
       return parseRecord(value, opts);
@@ -98,7 +112,7 @@ export function parseTextLine(line: string, opts: ParseOptions): ParseResult {
     if (opts.format === 'auto') return fail("line is neither a JSON object nor a CEF line (no 'CEF:' marker)");
     return fail(`${opts.format}: line is not a JSON object`);
   } catch (err) {
-    return fail(`internal parser error: ${err instanceof Error ? err.message : String(err)}`);
+    return fail(`internal parser error: ${errorText(err)}`);
   }
 }
 

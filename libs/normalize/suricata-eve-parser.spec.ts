@@ -161,6 +161,19 @@ describe('Suricata EVE golden records', () => {
     expect([identity.otProtocol, identity.otFunction, identity.otFunctionCode, identity.otOperation]).toEqual(['enip', 'list_identity', 0x63, 'diagnostic']);
   });
 
+  it.each([
+    ['alert', 'alert', 'ids', null], ['flow', 'flow', null, null], ['netflow', 'flow', null, null], ['anomaly', 'anomaly', null, null],
+    ['dns', 'dns', 'dns', 'dns'], ['http', 'http', 'proxy', 'http'], ['tls', 'tls', null, 'tls'], ['fileinfo', 'fileinfo', null, null],
+    ['modbus', 'ot', null, 'modbus'], ['dnp3', 'ot', null, 'dnp3'], ['enip', 'ot', null, 'enip'], ['ssh', 'ssh', null, 'ssh'],
+    ['smb', 'smb', null, 'smb'], ['rdp', 'rdp', null, 'rdp'], ['dcerpc', 'rpc', null, 'dcerpc'], ['krb5', 'auth', null, 'krb5'],
+    ['smtp', 'email', null, 'smtp'], ['dhcp', 'dhcp', null, 'dhcp'], ['drop', 'firewall', 'firewall', null], ['stats', 'other', null, null],
+    ['bittorrent_dht', 'other', null, 'bittorrent_dht'],
+  ])('event_type %s → class %s, category %p, app protocol %p', (type, eventClass, category, app) => {
+    const alert = type === 'alert' ? ',"alert":{"signature":"s"}' : '';
+    const { event } = parse(`{"event_type":"${type}","timestamp":"2024-05-01T08:00:00Z"${alert}}`);
+    expect([event.eventClass, event.category, event.appProtocol]).toEqual([eventClass, category, app]);
+  });
+
   it('stats records are accepted as class other with no network fields', () => {
     const { event } = parse('{"timestamp":"2024-05-01T08:00:08.000000+0000","event_type":"stats","stats":{"uptime":8,"capture":{"kernel_packets":100}}}');
     expect([event.eventClass, event.sourceLog, event.severity, event.srcIp, event.appProtocol]).toEqual(['other', 'stats', 'INFO', null, null]);
@@ -169,6 +182,14 @@ describe('Suricata EVE golden records', () => {
   it('severity: 3 LOW, 4 and above INFO, missing reads as Suricata default 3', () => {
     const sev = (s: string) => parse(`{"event_type":"alert","alert":{"signature":"x"${s}}}`).event.severity;
     expect([sev(',"severity":3'), sev(',"severity":4'), sev(',"severity":255'), sev('')]).toEqual(['LOW', 'INFO', 'INFO', 'LOW']);
+  });
+
+  it('ATT&CK ids: tactics are not techniques, ids are upper-cased and deduplicated, at most 64 are kept', () => {
+    const ids = Array.from({ length: 100 }, (_, i) => `t${String(1000 + i)}`);
+    const { event } = parse(JSON.stringify({ event_type: 'alert', alert: { signature: 'x', metadata: { mitre_tactic_id: ['TA0001'], mitre_technique_id: ['T1059.001', 't1059.001', ...ids], signature_severity: ['T9999'] } } }));
+    expect(event.attackIds.slice(0, 3)).toEqual(['T1059.001', 'T1000', 'T1001']);
+    expect(event.attackIds).toHaveLength(64);
+    expect(event.attackIds).not.toContain('T9999'); // not under a mitre/attack/tags key
   });
 
   it('timestamps without a zone are read as UTC (honeypot-2018 corpus style)', () => {

@@ -148,6 +148,17 @@ describe('Zeek JSON golden records', () => {
     expect([event.eventClass, event.otProtocol, event.otFunction, event.otFunctionCode, event.otOperation]).toEqual(['ot', protocol, fn, code, operation]);
   });
 
+  it.each([
+    ['conn', 'flow', null, 'INFO'], ['notice', 'notice', 'ids', 'MEDIUM'], ['weird', 'weird', null, 'LOW'], ['dns', 'dns', 'dns', 'INFO'],
+    ['ssl', 'tls', null, 'INFO'], ['x509', 'tls', null, 'INFO'], ['http', 'http', 'proxy', 'INFO'], ['modbus', 'ot', null, 'INFO'],
+    ['dnp3', 'ot', null, 'INFO'], ['s7comm', 'ot', null, 'INFO'], ['enip', 'ot', null, 'INFO'], ['cip', 'ot', null, 'INFO'],
+    ['rdp', 'rdp', null, 'INFO'], ['ssh', 'ssh', null, 'INFO'], ['smb_mapping', 'smb', null, 'INFO'], ['files', 'fileinfo', null, 'INFO'],
+    ['kerberos', 'auth', null, 'INFO'], ['analyzer', 'anomaly', null, 'INFO'], ['stats', 'other', null, 'INFO'],
+  ])('log %s → class %s, category %p, severity %s', (log, eventClass, category, severity) => {
+    const { event } = parse(`{"_path":"${log}","ts":1521911720.5}`);
+    expect([event.sourceLog, event.eventClass, event.category, event.severity]).toEqual([log, eventClass, category, severity]);
+  });
+
   it('a record without _path takes the sensor-declared log (Zeek default JSON writer)', () => {
     const { event } = parse('{"ts":1521911720.5,"uid":"CqKst53mF3det3eDV9","id.orig_h":"10.47.1.100","id.orig_p":41772,"id.resp_h":"10.0.0.100","id.resp_p":53,"query":"example.org"}', { format: 'auto', receivedAt: RECEIVED_AT, declaredLog: 'dns' });
     expect([event.sourceFormat, event.sourceLog, event.category, event.message]).toEqual(['zeek', 'dns', 'dns', 'example.org']);
@@ -198,6 +209,15 @@ describe('parseZeekTsv', () => {
       { line: 10, error: 'has 3 columns, #fields declares 12' },
       { line: 11, error: 'ts (time) "nan" is not a number' },
     ]);
+  });
+
+  it('reads header-less (zeek-cut) text with a declared layout, and refuses a layout whose types do not line up', () => {
+    const text = '1521911733.5\tC1\t10.0.0.1\t47785\t10.0.0.2\t502\tREAD_COILS\t-\n';
+    const fields = ['ts', 'uid', 'id.orig_h', 'id.orig_p', 'id.resp_h', 'id.resp_p', 'func', 'exception'];
+    expect(parseZeekTsv(text, { path: 'modbus', fields }).records).toEqual([
+      { line: 1, record: { _path: 'modbus', ts: '1521911733.5', uid: 'C1', 'id.orig_h': '10.0.0.1', 'id.orig_p': '47785', 'id.resp_h': '10.0.0.2', 'id.resp_p': '502', func: 'READ_COILS' } },
+    ]);
+    expect(parseZeekTsv(text, { fields, types: ['time'] })).toEqual({ records: [], errors: [{ line: 0, error: 'layout has 8 fields but 1 types' }] });
   });
 
   it('records it reads go through the Zeek parser like JSON logs', () => {

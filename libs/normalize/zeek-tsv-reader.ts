@@ -20,8 +20,19 @@ const HEX_ESCAPE = /\\x([0-9a-fA-F]{2})/g;
 const NUMBER = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 const INTEGER = /^-?\d+$/;
 
-function freshHeader(): Header {
-  return { separator: '\t', setSeparator: ',', emptyField: '(empty)', unsetField: '-', path: null, fields: null, types: null };
+/** Column layout for header-less input (zeek-cut output); a #fields header in the text takes precedence. */
+export interface ZeekTsvLayout {
+  path?: string;
+  fields?: string[];
+  /** Zeek types per field (time, count, port, bool, set[string], …); without them every value stays a string. */
+  types?: string[];
+}
+
+function freshHeader(layout?: ZeekTsvLayout): Header {
+  return {
+    separator: '\t', setSeparator: ',', emptyField: '(empty)', unsetField: '-',
+    path: layout?.path ?? null, fields: layout?.fields ?? null, types: layout?.types ?? null,
+  };
 }
 
 function unescapeDirective(v: string): string {
@@ -60,12 +71,16 @@ function convert(type: string, text: string, h: Header, field: string): unknown 
 }
 
 /**
- * Reads a Zeek TSV log (one or more header blocks). Lines before a #fields header, lines with the
- * wrong number of columns and values that do not match their #types are reported in `errors`.
+ * Reads a Zeek TSV log (one or more header blocks). Lines before a #fields header (unless a layout
+ * is given), lines with the wrong number of columns and values that do not match their #types are
+ * reported in `errors`.
  */
-export function parseZeekTsv(text: string): ZeekTsvResult {
+export function parseZeekTsv(text: string, layout?: ZeekTsvLayout): ZeekTsvResult {
   const result: ZeekTsvResult = { records: [], errors: [] };
-  let h = freshHeader();
+  if (layout?.types !== undefined && layout.fields !== undefined && layout.types.length !== layout.fields.length) {
+    return { records: [], errors: [{ line: 0, error: `layout has ${layout.fields.length} fields but ${layout.types.length} types` }] };
+  }
+  let h = freshHeader(layout);
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
@@ -78,7 +93,7 @@ export function parseZeekTsv(text: string): ZeekTsvResult {
       const directive = cut === -1 ? line : line.slice(0, cut);
       const value = cut === -1 ? '' : line.slice(cut + 1);
       switch (directive) {
-        case '#separator': h = freshHeader(); h.separator = unescapeDirective(value); break;
+        case '#separator': h = freshHeader(); h.separator = unescapeDirective(value); break; // a new header block
         case '#set_separator': h.setSeparator = value; break;
         case '#empty_field': h.emptyField = value; break;
         case '#unset_field': h.unsetField = value; break;

@@ -107,6 +107,20 @@ describe('planEscalation timelines', () => {
       ],
     ],
     [
+      'ack timeout: endpoints first paged by the restart get no acknowledge for the old acknowledgement',
+      { ack: 400, policy: { ackTimeoutSeconds: 600, repeat: 0 }, runs: [0, 300, 400, 1000, 1300, 1900, 2500, 4000] },
+      [
+        '0 trigger a L0R0 triggered',
+        '300 trigger b L1R0 escalated',
+        '400 acknowledge a acknowledged',
+        '400 acknowledge b acknowledged',
+        '1000 trigger a L0R0 escalated',
+        '1300 trigger b L1R0 escalated',
+        '1900 trigger c L2R0 escalated',
+        '1900 trigger d L2R0 escalated',
+      ],
+    ],
+    [
       'ack timeout, resolved during the restarted escalation',
       { ack: 400, resolve: 1200, policy: { ackTimeoutSeconds: 600 } },
       ['0 trigger a L0R0 triggered', '300 trigger b L1R0 escalated', '400 acknowledge a acknowledged', '400 acknowledge b acknowledged', '1000 trigger a L0R0 escalated', '1200 resolve a resolved', '1200 resolve b resolved'],

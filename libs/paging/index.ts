@@ -51,3 +51,51 @@ export {
   type PageAction,
   type PageKind,
 } from './escalation';
+export { buildPageRequest, type PageRequest, type PageRequestResult, type PagingEndpoint } from './page-request';
+export { PagingError, type PagingErrorCode } from './paging-errors';
+export {
+  createWebhookEndpoint,
+  listWebhookEndpoints,
+  resolveHostAddresses,
+  storedCircuit,
+  type CreatedWebhookEndpoint,
+  type UrlVettingOptions,
+  type WebhookEndpointInput,
+  type WebhookEndpointRecord,
+  type WebhookKind,
+} from './webhook-endpoints';
+export { postWebhook, utf8Excerpt, RESPONSE_EXCERPT_BYTES, type WebhookPost, type WebhookPostResult } from './webhook-transport';
+export {
+  escalationPolicyOf,
+  listEscalationPolicies,
+  planIncidentPaging,
+  upsertEscalationPolicy,
+  ESCALATION_MAX_REPEAT,
+  type DeliveryPayload,
+  type EscalationLevelInput,
+  type EscalationPolicyInput,
+  type EscalationPolicyRecord,
+  type IncidentPagingInput,
+  type IncidentPagingResult,
+  type PagingIncident,
+  type SlaAlert,
+} from './escalation-service';
+export {
+  attemptDelivery,
+  buildDeliveryRequest,
+  findStalledDeliveries,
+  getDelivery,
+  listDeliveries,
+  redeliver,
+  DEFAULT_CIRCUIT,
+  DEFAULT_RETRY_BASE_MS,
+  DEFAULT_RETRY_MAX_MS,
+  DELIVERIES_MAX_PAGE,
+  type DeliveryAttemptView,
+  type DeliveryConnection,
+  type DeliveryOptions,
+  type DeliveryRun,
+  type DeliveryStatus,
+  type DeliveryView,
+} from './delivery-service';
+export { deliverJobId, enqueueDelivery, enqueueRedelivery, DELIVER_JOB, type DeliverJobData, type JobQueue } from './paging-jobs';

@@ -93,6 +93,16 @@ describe('verifyStandardWebhook', () => {
   });
 });
 
+describe('the example in docs/paging.md', () => {
+  it('verifies with the documented secret', () => {
+    const docBody =
+      '{"type":"incident.escalated","timestamp":"2026-01-14T10:05:00.000Z","data":{"incident":{"id":"b9c1f7e2-5a0d-4e57-9d0b-3f1e2a4c6d80","title":"Unexpected Modbus write to PLC-7","severity":"HIGH","status":"NEW","tenantId":"t_42","link":"https://soc.example.com/incidents/b9c1f7e2-5a0d-4e57-9d0b-3f1e2a4c6d80"},"level":1,"round":0}}';
+    const headers = { 'webhook-id': 'msg_2mQx3bq1R6tY0LkVbq6b0Jm1s8W', 'webhook-timestamp': '1768385100', 'webhook-signature': 'v1,mNY4JaHV7UWzZM0B2+IcaUGPetsvFtUD7vaH+y7ELSQ=' };
+    expect(verifyStandardWebhook(headers, docBody, 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', new Date(1768385100 * 1000)).ok).toBe(true);
+    expect(signStandardWebhook({ id: headers['webhook-id'], timestamp: 1768385100, body: docBody, secrets: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'] })).toEqual(headers);
+  });
+});
+
 describe('secrets and message ids', () => {
   it('generates whsec_ secrets of 32 random bytes by default that sign and verify', () => {
     const a = generateWebhookSecret();

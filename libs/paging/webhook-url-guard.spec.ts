@@ -76,7 +76,7 @@ describe('classifyAddress', () => {
   });
 
   it('returns null for anything that is not an IP address', () => {
-    for (const text of ['example.com', '1.2.3', '256.1.1.1', '01.2.3.4x', '::g', '1:2:3:4:5:6:7:8:9', '']) expect(classifyAddress(text)).toBeNull();
+    for (const text of ['example.com', '1.2.3', '256.1.1.1', '01.2.3.4x', '::g', '1:2:3:4:5:6:7:8:9', '', '0177.0.0.1', '010.0.0.1']) expect(classifyAddress(text)).toBeNull();
   });
 });
 
@@ -100,6 +100,8 @@ describe('checkWebhookUrl', () => {
     expect(await checkWebhookUrl('file:///etc/passwd', strict)).toMatchObject({ ok: false, reason: 'scheme file is not allowed; use https' });
     expect(await checkWebhookUrl('https://user:pw@hooks.example.com/', strict)).toEqual({ ok: false, reason: 'credentials in the URL are not allowed; use the endpoint secret' });
     expect(await checkWebhookUrl('https://token@hooks.example.com/', strict)).toMatchObject({ ok: false });
+    // The part before @ is userinfo, not the host: refused as credentials rather than trusted.
+    expect(await checkWebhookUrl('https://hooks.example.com:443@127.0.0.1/', strict)).toMatchObject({ ok: false, reason: expect.stringMatching(/credentials/) });
     expect(await checkWebhookUrl('not a url', strict)).toEqual({ ok: false, reason: 'not a valid absolute URL' });
     expect(await checkWebhookUrl('/relative/path', strict)).toEqual({ ok: false, reason: 'not a valid absolute URL' });
   });
@@ -129,6 +131,8 @@ describe('checkWebhookUrl', () => {
     expect(await checkWebhookUrl('https://nowhere.example.com/', strict)).toEqual({ ok: false, reason: 'could not resolve nowhere.example.com: getaddrinfo ENOTFOUND nowhere.example.com' });
     const empty = dns({ 'empty.example.com': [] });
     expect(await checkWebhookUrl('https://empty.example.com/', { allowPrivate: false, resolve: empty.resolve })).toEqual({ ok: false, reason: 'empty.example.com resolves to no address' });
+    const octal = dns({ 'octal.example.com': ['0177.0.0.1'] });
+    expect(await checkWebhookUrl('https://octal.example.com/', { allowPrivate: false, resolve: octal.resolve })).toMatchObject({ ok: false, reason: expect.stringMatching(/not an IP address/) });
     const junk = dns({ 'junk.example.com': ['not-an-ip'] });
     expect(await checkWebhookUrl('https://junk.example.com/', { allowPrivate: false, resolve: junk.resolve })).toMatchObject({ ok: false, reason: expect.stringMatching(/not an IP address/) });
   });
@@ -147,6 +151,10 @@ describe('checkWebhookUrl', () => {
     ['https://[::ffff:127.0.0.1]/', '::ffff:7f00:1'],
     ['https://[0:0:0:0:0:ffff:a9fe:a9fe]/', '::ffff:a9fe:a9fe'],
     ['https://[fe80::1]/', 'fe80::1'],
+    ['https://127.0.0.1./', '127.0.0.1'], // trailing dot
+    ['https://①②⑦.0.0.1/', '127.0.0.1'], // IDNA maps circled digits before the IPv4 parse
+    ['https://0x7F.000.00.01/', '127.0.0.1'],
+    ['https://[0::1]/', '::1'],
   ])('refuses the IP literal %s (normalised to %s) without asking DNS', async (url, normalised) => {
     const probe = dns({});
     const r = await checkWebhookUrl(url, { allowPrivate: false, resolve: probe.resolve });

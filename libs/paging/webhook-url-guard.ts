@@ -24,7 +24,8 @@ function parseIPv4(text: string): number | null {
   if (parts.length !== 4) return null;
   let value = 0;
   for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p) || Number(p) > 255) return null;
+    // Canonical decimal only: '0177' would be octal to some parsers (127), decimal to others.
+    if (!/^(0|[1-9]\d{0,2})$/.test(p) || Number(p) > 255) return null;
     value = value * 256 + Number(p);
   }
   return value;

@@ -1,2 +1,3 @@
 export * from './queues';
 export * from './redis.module';
+export * from './queue-metrics';

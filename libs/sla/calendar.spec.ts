@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { addBusinessSeconds, businessSecondsBetween, InvalidSlaCalendarError, SlaCalendar, validateCalendar } from './calendar';
+import { addBusinessSeconds, businessSecondsBetween, businessTime, InvalidSlaCalendarError, SlaCalendar, slaCalendarFromInput, validateCalendar } from './calendar';
 
 const H = 3600;
 const weekdays = [1, 2, 3, 4, 5] as const;
@@ -23,6 +23,14 @@ describe('validateCalendar', () => {
   it('accepts 24x7 and a well-formed business calendar', () => {
     expect(validateCalendar({ kind: '24x7' })).toEqual([]);
     expect(validateCalendar(officeHours('Europe/Berlin', ['2026-12-25']))).toEqual([]);
+  });
+
+  it('maps the GraphQL calendar input: none is 24x7, missing holidays are none', () => {
+    expect(slaCalendarFromInput(null)).toEqual({ kind: '24x7' });
+    expect(slaCalendarFromInput(undefined)).toEqual({ kind: '24x7' });
+    const cal = slaCalendarFromInput({ timezone: 'Europe/Vienna', businessHours: [{ weekday: 1, start: '08:00', end: '16:00' }] });
+    expect(cal).toEqual({ kind: 'business', timezone: 'Europe/Vienna', businessHours: [{ weekday: 1, start: '08:00', end: '16:00' }], holidays: [] });
+    expect(validateCalendar(cal)).toEqual([]);
   });
 
   it('names every problem', () => {
@@ -205,6 +213,11 @@ const businessCalendar = calendarsWith(everyHalfHour);
 // Wall times 01:00–03:00 can be ambiguous on autumn switch days in these zones; the luxon oracle
 // below reads wall clocks minute by minute, so it is only comparable away from those boundaries.
 const unambiguousCalendar = calendarsWith(everyHalfHour.filter((i) => i < 2 || i > 6));
+const switches = ['2026-03-29T01:00:00Z', '2026-10-25T01:00:00Z', '2026-03-08T07:00:00Z', '2026-11-01T06:00:00Z'].map(Date.parse);
+/** Instants within three days of a 2026 DST switch in Berlin or New York. */
+const nearSwitch = fc
+  .tuple(fc.constantFrom(...switches), fc.integer({ min: -3 * 24 * 3600, max: 3 * 24 * 3600 }))
+  .map(([t, offset]) => new Date(t + offset * 1000));
 const anyCalendar = fc.oneof(fc.constant<SlaCalendar>({ kind: '24x7' }), businessCalendar);
 const seconds = fc.integer({ min: 0, max: 20 * 24 * H });
 
@@ -275,8 +288,25 @@ describe('properties', () => {
     );
   });
 
+  it('stays inverse and monotonic in the days around each 2026 DST switch in Berlin and New York', () => {
+    const cal = fc.oneof(
+      fc.constantFrom('Europe/Berlin', 'America/New_York').map((tz) => allHours(tz)),
+      fc.constantFrom('Europe/Berlin', 'America/New_York').map((tz) => officeHours(tz)),
+      calendarsWith(everyHalfHour).map((c) => ({ ...c, timezone: 'Europe/Berlin' })),
+      calendarsWith(everyHalfHour).map((c) => ({ ...c, timezone: 'America/New_York' })),
+    );
+    fc.assert(
+      fc.property(cal, nearSwitch, fc.integer({ min: 0, max: 3 * 24 * H }), fc.integer({ min: 0, max: 3 * 24 * H }), (c, start, s1, s2) => {
+        const d1 = addBusinessSeconds(c, start, s1);
+        expect(businessSecondsBetween(c, start, d1)).toBe(s1);
+        expect(d1.getTime() <= addBusinessSeconds(c, start, s1 + s2).getTime()).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('agrees with a minute-by-minute count done with luxon wall times', () => {
-    const minute = instant.map((d) => new Date(Math.floor(d.getTime() / 60_000) * 60_000));
+    const minute = fc.oneof(instant, nearSwitch).map((d) => new Date(Math.floor(d.getTime() / 60_000) * 60_000));
     fc.assert(
       fc.property(unambiguousCalendar, minute, fc.integer({ min: 0, max: 3 * 24 * 60 }), (cal, a, minutes) => {
         if (cal.kind !== 'business') return;
@@ -290,7 +320,22 @@ describe('properties', () => {
         }
         expect(businessSecondsBetween(cal, a, b)).toBe(expected);
       }),
-      { numRuns: 60 },
+      { numRuns: 100 },
     );
+  });
+});
+
+describe('businessTime', () => {
+  it('gives the same answers as the one-shot functions and can be reused across calls', () => {
+    const cal = officeHours('America/New_York', ['2026-11-26']);
+    const time = businessTime(cal);
+    const starts = ['2026-11-25T20:00:00Z', '2026-11-06T21:30:00Z', '2026-03-06T20:00:00Z'].map((s) => new Date(s));
+    for (const start of starts) {
+      for (const s of [0, 1800, 8 * H, 40 * H]) {
+        expect(time.add(start, s)).toEqual(addBusinessSeconds(cal, start, s));
+        expect(time.between(start, time.add(start, s))).toBe(s);
+      }
+    }
+    expect(() => businessTime({ kind: 'business', timezone: 'UTC', businessHours: [], holidays: [] })).toThrow(InvalidSlaCalendarError);
   });
 });

@@ -24,6 +24,17 @@ export type SlaCalendar =
 
 export type BusinessCalendar = Extract<SlaCalendar, { kind: 'business' }>;
 
+/**
+ * The calendar of an API or database input shaped like the GraphQL SlaCalendarInput
+ * ({ timezone, businessHours, holidays? }); no input means 24x7. Validate the result.
+ */
+export function slaCalendarFromInput(
+  input: { timezone: string; businessHours: BusinessHours[]; holidays?: string[] | null } | null | undefined,
+): SlaCalendar {
+  if (input === null || input === undefined) return { kind: '24x7' };
+  return { kind: 'business', timezone: input.timezone, businessHours: input.businessHours, holidays: input.holidays ?? [] };
+}
+
 /** Thrown by the time functions when handed a calendar that validateCalendar rejects. */
 export class InvalidSlaCalendarError extends Error {
   constructor(readonly errors: string[]) {
@@ -70,7 +81,8 @@ export function validateCalendar(input: unknown): string[] {
   if (cal.kind === '24x7') return [];
   if (cal.kind !== 'business') return [`calendar.kind must be '24x7' or 'business', got ${JSON.stringify(cal.kind)}`];
   const errors: string[] = [];
-  if (typeof cal.timezone !== 'string' || !IANAZone.isValidZone(cal.timezone)) {
+  // IANAZone.create caches zones and their validity; isValidZone would build a formatter each time.
+  if (typeof cal.timezone !== 'string' || cal.timezone.length === 0 || !IANAZone.create(cal.timezone).isValid) {
     errors.push(`calendar.timezone ${JSON.stringify(cal.timezone)} is not a known IANA time zone`);
   }
   if (!Array.isArray(cal.businessHours)) {
@@ -112,6 +124,10 @@ interface CompiledCalendar {
   /** Index 1..7: sorted [startMinute, endMinute] wall-time intervals, overlaps merged. */
   hoursByWeekday: Array<Array<[number, number]>>;
   holidays: Set<number>; // wall midnights (UTC ms of the local date)
+  /** Business intervals per local day, filled as days are visited (zone lookups are the slow part). */
+  days: Map<number, Array<[number, number]>>;
+  /** Zone offsets at each day's sample instant (wall midnight − 15 h). */
+  samples: Map<number, number>;
 }
 
 function compile(calendar: BusinessCalendar): CompiledCalendar {
@@ -136,10 +152,14 @@ function compile(calendar: BusinessCalendar): CompiledCalendar {
     zone: IANAZone.create(calendar.timezone),
     hoursByWeekday,
     holidays: new Set(calendar.holidays.map((h) => parseLocalDate(h)!)),
+    days: new Map(),
+    samples: new Map(),
   };
 }
 
 const offsetMs = (zone: IANAZone, instant: number): number => zone.offset(instant) * MINUTE_MS;
+/** More than any UTC offset (±14 h), so these instants lie safely outside a local day. */
+const OFFSET_MARGIN_MS = 15 * 3_600_000;
 
 /**
  * The instant at which the zone's wall clock reads `wall` (a wall time written as UTC ms).
@@ -174,15 +194,36 @@ function isoWeekdayOfWallDay(wallDay: number): number {
   return d === 0 ? 7 : d;
 }
 
+function sampleOffset(cal: CompiledCalendar, wallDay: number): number {
+  let off = cal.samples.get(wallDay);
+  if (off === undefined) {
+    off = offsetMs(cal.zone, wallDay - OFFSET_MARGIN_MS);
+    cal.samples.set(wallDay, off);
+  }
+  return off;
+}
+
 /** Business intervals [start, end) as real instants for one local day, in order. */
 function intervalsOfDay(cal: CompiledCalendar, wallDay: number): Array<[number, number]> {
-  if (cal.holidays.has(wallDay)) return [];
+  const cached = cal.days.get(wallDay);
+  if (cached) return cached;
   const out: Array<[number, number]> = [];
-  for (const [s, e] of cal.hoursByWeekday[isoWeekdayOfWallDay(wallDay)]) {
-    const from = wallToInstant(cal.zone, wallDay + s * MINUTE_MS);
-    const to = wallToInstant(cal.zone, wallDay + e * MINUTE_MS);
-    if (to > from) out.push([from, to]);
+  const hours = cal.holidays.has(wallDay) ? [] : cal.hoursByWeekday[isoWeekdayOfWallDay(wallDay)];
+  if (hours.length > 0) {
+    // Most days have one offset throughout: then wall − offset is exact. Sampling 15 h before
+    // this day's and three days later's wall midnight brackets every instant of this local day
+    // (offsets stay within ±14 h); equal samples mean no switch in between, as zones do not
+    // switch twice within three days. Consecutive days share samples.
+    const before = sampleOffset(cal, wallDay);
+    const steady = before === sampleOffset(cal, wallDay + 3 * DAY_MS);
+    const toInstant = (wall: number) => (steady ? wall - before : wallToInstant(cal.zone, wall));
+    for (const [s, e] of hours) {
+      const from = toInstant(wallDay + s * MINUTE_MS);
+      const to = toInstant(wallDay + e * MINUTE_MS);
+      if (to > from) out.push([from, to]);
+    }
   }
+  cal.days.set(wallDay, out);
   return out;
 }
 
@@ -192,6 +233,68 @@ function checkDate(name: string, d: Date): number {
   return ms;
 }
 
+/** Business-time arithmetic on one calendar, validated once and sharing its per-day work. */
+export interface BusinessTime {
+  add(start: Date, seconds: number): Date;
+  between(a: Date, b: Date): number;
+}
+
+/**
+ * A calculator for many computations on one calendar (an SLA snapshot, a report). Holds a
+ * cache of visited days, so keep it for one unit of work rather than forever.
+ * Throws InvalidSlaCalendarError for an invalid calendar.
+ */
+export function businessTime(calendar: SlaCalendar): BusinessTime {
+  const cal = calendar.kind === '24x7' ? null : compile(calendar as BusinessCalendar);
+
+  function add(start: Date, seconds: number): Date {
+    const startMs = checkDate('start', start);
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
+      throw new RangeError(`seconds must be a finite number >= 0, got ${String(seconds)}`);
+    }
+    let remaining = Math.round(seconds * 1000);
+    if (cal === null || remaining === 0) return new Date(startMs + remaining);
+    let day = localDayOf(cal.zone, startMs);
+    let emptyDays = 0;
+    for (;;) {
+      const intervals = intervalsOfDay(cal, day);
+      for (const [from, to] of intervals) {
+        if (to <= startMs) continue;
+        const begin = Math.max(from, startMs);
+        const available = to - begin;
+        if (remaining <= available) return new Date(begin + remaining);
+        remaining -= available;
+      }
+      emptyDays = intervals.length === 0 ? emptyDays + 1 : 0;
+      if (emptyDays > MAX_EMPTY_DAYS) {
+        throw new InvalidSlaCalendarError([`calendar has no business time for ${MAX_EMPTY_DAYS} consecutive days`]);
+      }
+      day += DAY_MS;
+    }
+  }
+
+  function between(a: Date, b: Date): number {
+    const aMs = checkDate('a', a);
+    const bMs = checkDate('b', b);
+    if (bMs < aMs) {
+      const forward = between(b, a);
+      return forward === 0 ? 0 : -forward; // no -0
+    }
+    if (cal === null) return (bMs - aMs) / 1000;
+    let total = 0;
+    const lastDay = localDayOf(cal.zone, bMs);
+    for (let day = localDayOf(cal.zone, aMs); day <= lastDay; day += DAY_MS) {
+      for (const [from, to] of intervalsOfDay(cal, day)) {
+        const overlap = Math.min(to, bMs) - Math.max(from, aMs);
+        if (overlap > 0) total += overlap;
+      }
+    }
+    return total / 1000;
+  }
+
+  return { add, between };
+}
+
 /**
  * The instant at which `seconds` of business time have elapsed after `start`: the earliest such
  * instant, so a target that uses up Friday's last minute is due Friday at closing, not Monday.
@@ -199,31 +302,7 @@ function checkDate(name: string, d: Date): number {
  * non-finite amount or an invalid Date.
  */
 export function addBusinessSeconds(calendar: SlaCalendar, start: Date, seconds: number): Date {
-  const startMs = checkDate('start', start);
-  if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
-    throw new RangeError(`seconds must be a finite number >= 0, got ${String(seconds)}`);
-  }
-  let remaining = Math.round(seconds * 1000);
-  if (calendar.kind === '24x7') return new Date(startMs + remaining);
-  const cal = compile(calendar as BusinessCalendar);
-  if (remaining === 0) return new Date(startMs);
-  let day = localDayOf(cal.zone, startMs);
-  let emptyDays = 0;
-  for (;;) {
-    const intervals = intervalsOfDay(cal, day);
-    for (const [from, to] of intervals) {
-      if (to <= startMs) continue;
-      const begin = Math.max(from, startMs);
-      const available = to - begin;
-      if (remaining <= available) return new Date(begin + remaining);
-      remaining -= available;
-    }
-    emptyDays = intervals.length === 0 ? emptyDays + 1 : 0;
-    if (emptyDays > MAX_EMPTY_DAYS) {
-      throw new InvalidSlaCalendarError([`calendar has no business time for ${MAX_EMPTY_DAYS} consecutive days`]);
-    }
-    day += DAY_MS;
-  }
+  return businessTime(calendar).add(start, seconds);
 }
 
 /**
@@ -231,21 +310,5 @@ export function addBusinessSeconds(calendar: SlaCalendar, start: Date, seconds: 
  * businessSecondsBetween(c, a, b) === -businessSecondsBetween(c, b, a).
  */
 export function businessSecondsBetween(calendar: SlaCalendar, a: Date, b: Date): number {
-  const aMs = checkDate('a', a);
-  const bMs = checkDate('b', b);
-  if (bMs < aMs) {
-    const forward = businessSecondsBetween(calendar, b, a);
-    return forward === 0 ? 0 : -forward; // no -0
-  }
-  if (calendar.kind === '24x7') return (bMs - aMs) / 1000;
-  const cal = compile(calendar as BusinessCalendar);
-  let total = 0;
-  const lastDay = localDayOf(cal.zone, bMs);
-  for (let day = localDayOf(cal.zone, aMs); day <= lastDay; day += DAY_MS) {
-    for (const [from, to] of intervalsOfDay(cal, day)) {
-      const overlap = Math.min(to, bMs) - Math.max(from, aMs);
-      if (overlap > 0) total += overlap;
-    }
-  }
-  return total / 1000;
+  return businessTime(calendar).between(a, b);
 }

@@ -92,6 +92,13 @@ describe('slaSnapshot on a 24x7 policy', () => {
     expect(quick).toMatchObject({ acknowledgeBreached: false, resolveBreached: false, acknowledgedAt: null, timeToResolveSeconds: 5 * MIN });
   });
 
+  it('an acknowledgement recorded after resolution does not reopen the acknowledge clock', () => {
+    const s = acknowledgeSla(changeSlaStatus(clock(), 'RESOLVED', at(5 * MIN)), at(H));
+    const snap = slaSnapshot(s, at(2 * H));
+    expect(snap.acknowledgeBreached).toBe(false);
+    expect(snap.timeToAcknowledgeSeconds).toBe(H); // reported as recorded
+  });
+
   it('does not show events that lie after `now`', () => {
     const s = acknowledgeSla(clock(), at(10 * MIN));
     expect(slaSnapshot(s, at(5 * MIN)).acknowledgedAt).toBeNull();

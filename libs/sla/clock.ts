@@ -1,6 +1,6 @@
 // The SLA clock of one incident as an immutable state and pure transitions.
 // Definitions are written out in docs/sla.md; time is always passed in.
-import { addBusinessSeconds, businessSecondsBetween, SlaCalendar, validateCalendar } from './calendar';
+import { BusinessTime, businessTime, SlaCalendar, validateCalendar } from './calendar';
 
 export interface SlaPolicyTargets {
   ackSeconds: number;
@@ -179,13 +179,12 @@ export function retargetSla(state: SlaClockState, policy: SlaPolicyTargets, at: 
 }
 
 /** Business seconds of stopped time up to `until` (pauses clipped to it). */
-function pausedSecondsUntil(state: SlaClockState, until: Date): number {
-  const cal = state.policy.calendar;
+function pausedSecondsUntil(state: SlaClockState, until: Date, time: BusinessTime): number {
   let total = 0;
   for (const p of state.pauses) {
     const from = p.from.getTime();
     const to = Math.min(p.to === null ? until.getTime() : p.to.getTime(), until.getTime());
-    if (to > from) total += businessSecondsBetween(cal, p.from, new Date(to));
+    if (to > from) total += time.between(p.from, new Date(to));
   }
   return total;
 }
@@ -197,26 +196,28 @@ function pausedSecondsUntil(state: SlaClockState, until: Date): number {
  */
 export function slaSnapshot(state: SlaClockState, now: Date): SlaSnapshot {
   const { policy, createdAt } = state;
-  const cal = policy.calendar;
+  if (!isValidDate(now)) throw new RangeError('slaSnapshot: now must be a valid Date');
+  const time = businessTime(policy.calendar);
   const nowMs = now.getTime();
   // Events recorded after `now` are not yet visible.
   const ackAt = state.acknowledgedAt && state.acknowledgedAt.getTime() <= nowMs ? state.acknowledgedAt : null;
   const resolvedAt = state.resolvedAt && state.resolvedAt.getTime() <= nowMs ? state.resolvedAt : null;
   const resolveEnd = resolvedAt ?? now;
-  const pausedSeconds = pausedSecondsUntil(state, resolveEnd);
+  const pausedSeconds = pausedSecondsUntil(state, resolveEnd, time);
   const pause = openPause(state);
   const paused = resolvedAt === null && pause !== undefined && pause.from.getTime() <= nowMs;
 
-  const acknowledgeDueAt = addBusinessSeconds(cal, createdAt, policy.ackSeconds);
-  const acknowledgeWarnAt = addBusinessSeconds(cal, createdAt, policy.ackSeconds * policy.warnFraction);
-  const resolveDueAt = addBusinessSeconds(cal, createdAt, policy.resolveSeconds + pausedSeconds);
-  const resolveWarnAt = addBusinessSeconds(cal, createdAt, policy.resolveSeconds * policy.warnFraction + pausedSeconds);
+  const acknowledgeDueAt = time.add(createdAt, policy.ackSeconds);
+  const acknowledgeWarnAt = time.add(createdAt, policy.ackSeconds * policy.warnFraction);
+  const resolveDueAt = time.add(createdAt, policy.resolveSeconds + pausedSeconds);
+  const resolveWarnAt = time.add(createdAt, policy.resolveSeconds * policy.warnFraction + pausedSeconds);
 
-  const ackStop = ackAt ?? resolvedAt;
+  // Whichever came first stops the acknowledge clock (an acknowledgement after resolution changes nothing).
+  const ackStop = ackAt && resolvedAt ? (ackAt.getTime() <= resolvedAt.getTime() ? ackAt : resolvedAt) : (ackAt ?? resolvedAt);
   const acknowledgeBreached = ackStop ? ackStop.getTime() > acknowledgeDueAt.getTime() : nowMs >= acknowledgeDueAt.getTime();
   const resolveBreached = resolvedAt ? resolvedAt.getTime() > resolveDueAt.getTime() : nowMs >= resolveDueAt.getTime();
 
-  const elapsed = businessSecondsBetween(cal, createdAt, later(now, createdAt));
+  const elapsed = time.between(createdAt, later(now, createdAt));
   let remainingSeconds: number | null = null;
   if (ackStop === null) remainingSeconds = policy.ackSeconds - elapsed;
   else if (resolvedAt === null) remainingSeconds = policy.resolveSeconds - (elapsed - pausedSeconds);
@@ -237,8 +238,8 @@ export function slaSnapshot(state: SlaClockState, now: Date): SlaSnapshot {
     resolveBreached,
     paused,
     remainingSeconds,
-    timeToAcknowledgeSeconds: ackAt ? businessSecondsBetween(cal, createdAt, ackAt) : null,
-    timeToResolveSeconds: resolvedAt ? businessSecondsBetween(cal, createdAt, resolvedAt) - pausedSeconds : null,
+    timeToAcknowledgeSeconds: ackAt ? time.between(createdAt, ackAt) : null,
+    timeToResolveSeconds: resolvedAt ? time.between(createdAt, resolvedAt) - pausedSeconds : null,
     nextDeadlineAt: upcoming[0] ?? null,
   };
 }

@@ -1,7 +1,10 @@
 export {
   addBusinessSeconds,
   businessSecondsBetween,
+  businessTime,
+  type BusinessTime,
   validateCalendar,
+  slaCalendarFromInput,
   InvalidSlaCalendarError,
   type BusinessCalendar,
   type BusinessHours,
@@ -23,3 +26,42 @@ export {
   type SlaResult,
   type SlaSnapshot,
 } from './clock';
+export { slaNotificationsDue, type SlaClockName, type SlaNotification } from './notifications';
+export { SlaError, type DomainErrorCode } from './sla-errors';
+export {
+  activeSlaPolicy,
+  getSlaPolicy,
+  listSlaPolicies,
+  slaPolicyTargets,
+  upsertSlaPolicy,
+  validateSlaPolicyInput,
+  SLA_PAUSABLE_STATUSES,
+  SLA_SEVERITIES,
+  type SlaPolicyInput,
+  type SlaPolicyRecord,
+  type SlaSeverity,
+} from './sla-policies';
+export {
+  incidentSlaSnapshot,
+  reconcileIncidentSla,
+  type IncidentEventHint,
+  type IncidentSla,
+  type IncidentSlaFields,
+  type IncidentSlaOutcome,
+  type ReconcileOptions,
+} from './incident-sla';
+export {
+  findSlaSweepCandidates,
+  reconcileIncident,
+  scheduleSlaFollowUps,
+  slaCheckJobId,
+  sweepSla,
+  SLA_CHECK_JOB,
+  SLA_SWEEP_EVERY_MS,
+  SLA_SWEEP_JOB,
+  SLA_SWEEP_SCHEDULER_ID,
+  type SlaCheckJobData,
+  type SlaQueues,
+  type SlaSweepJobData,
+  type SlaSweepResult,
+} from './sla-sweeper';

@@ -98,4 +98,15 @@ export class Incident {
 
   @Column({ name: 'resolve_breached_at', type: 'timestamptz', nullable: true })
   resolveBreachedAt: Date | null;
+
+  /** Business-time-aware figures stored by the SLA code (migrations/1764300000000-IncidentResponseTimes.ts). */
+  @Column({ name: 'time_to_acknowledge_seconds', type: 'integer', nullable: true })
+  timeToAcknowledgeSeconds: number | null;
+
+  @Column({ name: 'time_to_resolve_seconds', type: 'integer', nullable: true })
+  timeToResolveSeconds: number | null;
+
+  /** Next SLA warning/breach or escalation instant (migrations/1764400000000-SlaNextCheck.ts). */
+  @Column({ name: 'sla_next_check_at', type: 'timestamptz', nullable: true })
+  slaNextCheckAt: Date | null;
 }

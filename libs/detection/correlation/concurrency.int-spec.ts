@@ -18,6 +18,8 @@ const correlations = [
   compiled({ title: 'in order', id: 'to', correlation: { type: 'temporal_ordered', rules: ['r1', 'r2'], ...window } }),
   compiled({ title: 'few', id: 'lt', correlation: { type: 'event_count', rules: ['r3'], ...window, condition: { lt: 3 } } }),
   compiled({ title: 'range', id: 'rg', correlation: { type: 'event_count', rules: ['r2'], ...window, condition: { gt: 1, lte: 3 } } }),
+  compiled({ title: 'sum', id: 'vs', correlation: { type: 'value_sum', rules: ['r1', 'r3'], ...window, condition: { field: 'V', gte: 3 } } }),
+  compiled({ title: 'average', id: 'va', correlation: { type: 'value_avg', rules: ['r2'], ...window, condition: { field: 'V', gt: 1.2 } } }),
 ];
 
 interface RawEvent {
@@ -28,7 +30,7 @@ interface RawEvent {
 }
 
 const toMatch = (e: RawEvent, i: number): CorrelationMatch & { ms: number } => ({
-  ...match(`r${e.rule}`, `e${i}`, e.ms / 1000, { User: `u${e.user}`, V: `v${e.value}` }),
+  ...match(`r${e.rule}`, `e${i}`, e.ms / 1000, { User: `u${e.user}`, V: e.value }),
   ms: e.ms,
 });
 
@@ -62,7 +64,7 @@ describe('two workers', () => {
     for (let i = 0; i < 60; i++) raw.push({ user: i % 2, rule: 1 + (i % 3), ms: i * 500, value: i % 4 });
     const matches = raw.map(toMatch);
     const expected = await inTimeOrder(matches, 30);
-    expect(expected.length).toBeGreaterThan(5);
+    expect(new Set(expected.map((a) => a.correlationId))).toEqual(new Set(correlations.map((c) => c.id)));
 
     const prefix = `${ctx.prefix}pair-${++run}:`;
     const [a, b] = [engineOn(redisA, prefix, 30), engineOn(redisB, prefix, 30)];

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { checkCorrelationSet, compileCorrelation, conditionBounds, parseTimespan } from './correlation-compiler';
+import { checkCorrelationSet, compileCorrelation, conditionBounds, parseTimespan, refsWithoutOwnAlerts } from './correlation-compiler';
 import type { CompiledCorrelation } from './correlation.types';
 
 const SPEC_DIR = path.resolve(__dirname, '../../..', '../shared/corpora/sigma/sigma-specification');
@@ -35,7 +35,7 @@ describe('compileCorrelation on the specification schema tests (one per type)', 
     );
   });
 
-  test.each(['event_count.yml', 'event_count_ecs.yml', 'value_count.yml', 'temporal.yml', 'temporal_ordered.yml'])('%s compiles', (file) => {
+  test.each(['event_count.yml', 'event_count_ecs.yml', 'value_count.yml', 'temporal.yml', 'temporal_ordered.yml', 'value_sum.yml', 'value_avg.yml'])('%s compiles', (file) => {
     const doc = parse(readFileSync(path.join(SCHEMA_TESTS, file), 'utf8'));
     const c = ok(doc);
     expect(c.type).toBe(doc.correlation.type);
@@ -43,9 +43,24 @@ describe('compileCorrelation on the specification schema tests (one per type)', 
     expect(c.groupBy).toEqual(doc.correlation['group-by']);
   });
 
-  test.each(['value_sum.yml', 'value_avg.yml', 'value_percentile.yml'])('%s is refused as not supported', (file) => {
-    const doc = parse(readFileSync(path.join(SCHEMA_TESTS, file), 'utf8'));
-    expect(reason(doc)).toMatch(new RegExp(`${doc.correlation.type} is not supported`));
+  test('value_percentile.yml is refused as not supported', () => {
+    const doc = parse(readFileSync(path.join(SCHEMA_TESTS, 'value_percentile.yml'), 'utf8'));
+    expect(reason(doc)).toMatch(/value_percentile is not supported: the specification does not define which percentile/);
+  });
+
+  test('value_sum.yml: sum of bytes_sent above 1,000,000 on sliding windows', () => {
+    const c = ok(parse(readFileSync(path.join(SCHEMA_TESTS, 'value_sum.yml'), 'utf8')));
+    expect(c).toMatchObject({
+      valueFields: ['bytes_sent'],
+      bounds: null,
+      thresholds: { lower: { value: 1_000_000, inclusive: false }, upper: null, exclude: null },
+      evaluation: 'sliding',
+    });
+  });
+
+  test('value_avg.yml: average BytesOut above 500, judged on closing windows', () => {
+    const c = ok(parse(readFileSync(path.join(SCHEMA_TESTS, 'value_avg.yml'), 'utf8')));
+    expect(c).toMatchObject({ valueFields: ['BytesOut'], thresholds: { lower: { value: 500, inclusive: false } }, evaluation: 'closing' });
   });
 
   test('event_count.yml: gte 100 per ComputerName within 1h, evaluated on sliding windows', () => {
@@ -68,7 +83,7 @@ describe('compileCorrelation on the specification schema tests (one per type)', 
 
   test('temporal.yml without condition requires all three rules', () => {
     const c = ok(parse(readFileSync(path.join(SCHEMA_TESTS, 'temporal.yml'), 'utf8')));
-    expect(c.bounds.min).toBe(3);
+    expect(c.bounds?.min).toBe(3);
     expect(c.condition).toEqual({ gte: 3 });
     // no id and no name: a stable derived id
     expect(c.id).toMatch(/^title:[0-9a-f]{16}$/);
@@ -149,6 +164,16 @@ describe('compileCorrelation accepts', () => {
     expect(ok(base({ type: 'value_count', condition: { field: ['User', 'Domain'], gte: 3 } })).valueFields).toEqual(['User', 'Domain']);
   });
 
+  test('value_sum thresholds may be fractional or negative; upper bounds use closing windows', () => {
+    const c = ok(base({ type: 'value_sum', condition: { field: 'delta', gte: -2.5, lt: 0.5 } }));
+    expect(c.thresholds).toEqual({ lower: { value: -2.5, inclusive: true }, upper: { value: 0.5, inclusive: false }, exclude: null });
+    expect(c.evaluation).toBe('closing');
+  });
+
+  test('count thresholds mirror the integer bounds', () => {
+    expect(ok(base({ condition: { gt: 2, lt: 6 } })).thresholds).toEqual({ lower: { value: 3, inclusive: true }, upper: { value: 5, inclusive: true }, exclude: null });
+  });
+
   test('missing group-by means one group per tenant', () => {
     expect(ok(base({ 'group-by': undefined })).groupBy).toEqual([]);
   });
@@ -181,7 +206,11 @@ describe('compileCorrelation refuses with a reason', () => {
     ['lt 1 (a window always holds an event)', base({ condition: { lt: 1 } }), /can never be true/],
     ['gte 1 (true for every event)', base({ condition: { gte: 1 } }), /true for every single event/],
     ['value_count without field', base({ type: 'value_count', condition: { gte: 3 } }), /field is required for value_count/],
-    ['field on event_count', base({ condition: { field: 'User', gte: 3 } }), /only meaningful for value_count/],
+    ['field on event_count', base({ condition: { field: 'User', gte: 3 } }), /only meaningful for value_count, value_sum and value_avg, not event_count/],
+    ['value_sum without field', base({ type: 'value_sum', condition: { gt: 3 } }), /field is required for value_sum/],
+    ['value_avg over two fields', base({ type: 'value_avg', condition: { field: ['a', 'b'], gt: 3 } }), /exactly one numeric field/],
+    ['value_sum with a text threshold', base({ type: 'value_sum', condition: { field: 'bytes', gt: 'lots' } }), /must be a number/],
+    ['value_sum with an empty range', base({ type: 'value_sum', condition: { field: 'bytes', gt: 10, lt: 10 } }), /can never be true/],
     ['a temporal rule with one rule', base({ type: 'temporal', rules: ['a'], condition: undefined }), /at least two rules/],
     ['temporal asking for more rules than listed', base({ type: 'temporal', rules: ['a', 'b'], condition: { gte: 3 } }), /only 2 are listed/],
     ['temporal_ordered with a partial condition', base({ type: 'temporal_ordered', rules: ['a', 'b', 'c'], condition: { gte: 2 } }), /only "all rules in order"/],
@@ -235,5 +264,18 @@ describe('checkCorrelationSet', () => {
 
   test('accepts a chain', () => {
     expect(checkCorrelationSet([corr('a', ['b']), corr('b', ['base'])])).toEqual({ ok: true });
+  });
+});
+
+describe('refsWithoutOwnAlerts', () => {
+  const corr = (id: string, rules: string[], generate: boolean) =>
+    ok({ title: id, id, correlation: { type: 'event_count', rules, timespan: '1m', condition: { gte: 2 }, generate } });
+
+  test('rules listed only by correlations without generate lose their own alerts', () => {
+    expect(refsWithoutOwnAlerts([corr('a', ['x', 'y'], false), corr('b', ['y', 'z'], true)])).toEqual(new Set(['x']));
+  });
+
+  test('nothing is silenced without correlations', () => {
+    expect(refsWithoutOwnAlerts([])).toEqual(new Set());
   });
 });

@@ -10,10 +10,14 @@ import {
   type CorrelationType,
   type CountBounds,
   type CountCondition,
+  type Thresholds,
   type WindowEvaluation,
 } from './correlation.types';
 
-const UNSUPPORTED_METRIC_TYPES = ['value_sum', 'value_avg', 'value_percentile'];
+const METRIC_TYPES: readonly string[] = ['value_sum', 'value_avg'];
+const UNSUPPORTED_TYPES: Record<string, string> = {
+  value_percentile: 'the specification does not define which percentile the condition compares against',
+};
 const CONDITION_OPERATORS = ['gt', 'gte', 'lt', 'lte', 'eq', 'neq'] as const;
 const TIMESPAN_UNITS_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 /** Longest accepted timespan: state is kept in Redis for about twice this long. */
@@ -58,6 +62,7 @@ function readStringList(value: unknown, what: string, opts: { allowEmpty: boolea
 
 function readCondition(raw: unknown, type: CorrelationType, ruleCount: number): { condition: CountCondition; valueFields: string[] } {
   const isTemporal = type === 'temporal' || type === 'temporal_ordered';
+  const isMetric = METRIC_TYPES.includes(type);
   if (raw === undefined || raw === null) {
     if (isTemporal) return { condition: { gte: ruleCount }, valueFields: [] };
     refuse(`correlation.condition is required for ${type}`);
@@ -67,19 +72,22 @@ function readCondition(raw: unknown, type: CorrelationType, ruleCount: number): 
   let valueFields: string[] = [];
   for (const [key, value] of Object.entries(raw)) {
     if (key === 'field') {
-      if (type !== 'value_count') refuse(`correlation.condition.field is only meaningful for value_count, not ${type}`);
+      if (type !== 'value_count' && !isMetric) refuse(`correlation.condition.field is only meaningful for value_count, value_sum and value_avg, not ${type}`);
       valueFields = readStringList(value, 'correlation.condition.field', { allowEmpty: false });
+      if (isMetric && valueFields.length !== 1) refuse(`correlation.condition.field must name exactly one numeric field for ${type}`);
       continue;
     }
     if (!(CONDITION_OPERATORS as readonly string[]).includes(key)) {
       refuse(`correlation.condition has unknown operator "${key}" (expected gt, gte, lt, lte, eq, neq${type === 'value_count' ? ', field' : ''})`);
     }
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    if (isMetric) {
+      if (typeof value !== 'number' || !Number.isFinite(value)) refuse(`correlation.condition.${key} must be a number, got ${JSON.stringify(value)}`);
+    } else if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
       refuse(`correlation.condition.${key} must be a non-negative integer, got ${JSON.stringify(value)}`);
     }
     condition[key as keyof CountCondition] = value;
   }
-  if (type === 'value_count' && valueFields.length === 0) refuse('correlation.condition.field is required for value_count');
+  if ((type === 'value_count' || isMetric) && valueFields.length === 0) refuse(`correlation.condition.field is required for ${type}`);
   if (Object.keys(condition).length === 0) refuse('correlation.condition needs at least one of gt, gte, lt, lte, eq, neq');
   return { condition, valueFields };
 }
@@ -111,6 +119,30 @@ export function conditionBounds(condition: CountCondition): { ok: true; bounds: 
     return { ok: false, reason: `condition is true for every single event (count >= ${min}); use a plain rule instead` };
   }
   return { ok: true, bounds: { min: effectiveMin, max, exclude: neq ?? null } };
+}
+
+/** Thresholds on a real-valued measure (value_sum, value_avg); refuses contradictory combinations. */
+export function conditionThresholds(condition: CountCondition): { ok: true; thresholds: Thresholds } | { ok: false; reason: string } {
+  const { gt, gte, lt, lte, eq, neq } = condition;
+  if (gt !== undefined && gte !== undefined) return { ok: false, reason: 'condition has both gt and gte: keep one lower bound' };
+  if (lt !== undefined && lte !== undefined) return { ok: false, reason: 'condition has both lt and lte: keep one upper bound' };
+  if (eq !== undefined && (gt ?? gte ?? lt ?? lte ?? neq) !== undefined) {
+    return { ok: false, reason: 'condition eq cannot be combined with other operators' };
+  }
+  const lower = eq !== undefined ? { value: eq, inclusive: true } : gt !== undefined ? { value: gt, inclusive: false } : gte !== undefined ? { value: gte, inclusive: true } : null;
+  const upper = eq !== undefined ? { value: eq, inclusive: true } : lt !== undefined ? { value: lt, inclusive: false } : lte !== undefined ? { value: lte, inclusive: true } : null;
+  if (lower && upper && (lower.value > upper.value || (lower.value === upper.value && !(lower.inclusive && upper.inclusive)))) {
+    return { ok: false, reason: 'condition can never be true: its lower bound is above its upper bound' };
+  }
+  return { ok: true, thresholds: { lower, upper, exclude: neq ?? null } };
+}
+
+function thresholdsOfBounds(bounds: CountBounds): Thresholds {
+  return {
+    lower: { value: bounds.min, inclusive: true },
+    upper: bounds.max === null ? null : { value: bounds.max, inclusive: true },
+    exclude: bounds.exclude,
+  };
 }
 
 function readAliases(raw: unknown, rules: string[]): Record<string, Record<string, string>> {
@@ -156,8 +188,8 @@ function compileOrRefuse(doc: unknown): CompiledCorrelation {
 
   const rawType = section.type;
   if (typeof rawType !== 'string') refuse('correlation.type is required');
-  if (UNSUPPORTED_METRIC_TYPES.includes(rawType)) {
-    refuse(`correlation.type ${rawType} is not supported by this engine (supported: ${SUPPORTED_CORRELATION_TYPES.join(', ')})`);
+  if (UNSUPPORTED_TYPES[rawType]) {
+    refuse(`correlation.type ${rawType} is not supported: ${UNSUPPORTED_TYPES[rawType]} (supported: ${SUPPORTED_CORRELATION_TYPES.join(', ')})`);
   }
   if (!(SUPPORTED_CORRELATION_TYPES as readonly string[]).includes(rawType)) {
     refuse(`correlation.type "${rawType}" is unknown (supported: ${SUPPORTED_CORRELATION_TYPES.join(', ')})`);
@@ -183,12 +215,25 @@ function compileOrRefuse(doc: unknown): CompiledCorrelation {
     if (!isAll) refuse(`temporal_ordered supports only "all rules in order" (condition gte: ${all} or none)`);
   }
   const normalised = type === 'temporal_ordered' ? { gte: rules.length } : condition;
-  const bounds = conditionBounds(normalised);
-  if (!bounds.ok) refuse(`correlation.${bounds.reason}`);
-  if ((type === 'temporal' || type === 'temporal_ordered') && bounds.bounds.min > rules.length) {
-    refuse(`correlation.condition asks for ${bounds.bounds.min} distinct rules but only ${rules.length} are listed`);
+  let bounds: CountBounds | null = null;
+  let thresholds: Thresholds;
+  let evaluation: WindowEvaluation;
+  if (METRIC_TYPES.includes(type)) {
+    const t = conditionThresholds(normalised);
+    if (!t.ok) refuse(`correlation.${t.reason}`);
+    thresholds = t.thresholds;
+    // An average is only meaningful over a whole window: value_avg always uses closing windows.
+    evaluation = type === 'value_sum' && thresholds.upper === null && thresholds.exclude === null ? 'sliding' : 'closing';
+  } else {
+    const b = conditionBounds(normalised);
+    if (!b.ok) refuse(`correlation.${b.reason}`);
+    if ((type === 'temporal' || type === 'temporal_ordered') && b.bounds.min > rules.length) {
+      refuse(`correlation.condition asks for ${b.bounds.min} distinct rules but only ${rules.length} are listed`);
+    }
+    bounds = b.bounds;
+    thresholds = thresholdsOfBounds(b.bounds);
+    evaluation = b.bounds.max === null && b.bounds.exclude === null ? 'sliding' : 'closing';
   }
-  const evaluation: WindowEvaluation = bounds.bounds.max === null && bounds.bounds.exclude === null ? 'sliding' : 'closing';
 
   const rawLevel = doc.level ?? 'medium';
   if (typeof rawLevel !== 'string' || !(CORRELATION_LEVELS as readonly string[]).includes(rawLevel)) {
@@ -197,7 +242,7 @@ function compileOrRefuse(doc: unknown): CompiledCorrelation {
   const rawGenerate = section.generate ?? doc.generate ?? false;
   if (typeof rawGenerate !== 'boolean') refuse('generate must be true or false');
 
-  const definition = { type, rules, groupBy, aliases, timespanMs: timespan.ms, bounds: bounds.bounds, valueFields, evaluation };
+  const definition = { type, rules, groupBy, aliases, timespanMs: timespan.ms, thresholds, valueFields, evaluation };
   const id = (declaredId as string | undefined) ?? (name as string | undefined) ?? `title:${shortHash([title, definition], 16)}`;
   const refs = [declaredId, name].filter((r): r is string => typeof r === 'string');
 
@@ -218,7 +263,8 @@ function compileOrRefuse(doc: unknown): CompiledCorrelation {
     timespanMs: timespan.ms,
     condition: normalised,
     valueFields,
-    bounds: bounds.bounds,
+    bounds,
+    thresholds,
     evaluation,
     stateVersion: shortHash(definition, 12),
   };
@@ -266,4 +312,21 @@ export function checkCorrelationSet(correlations: CompiledCorrelation[]): { ok: 
     if (cycle) return { ok: false, reason: `correlations reference each other in a cycle: ${cycle}` };
   }
   return { ok: true };
+}
+
+/**
+ * References (rule ids or names) whose matches should not raise alerts of their own: those listed
+ * only by correlations with `generate: false`, the specification's default. A reference listed by
+ * at least one correlation with `generate: true` keeps its own alerts.
+ */
+export function refsWithoutOwnAlerts(correlations: readonly CompiledCorrelation[]): Set<string> {
+  const generated = new Set<string>();
+  const listed = new Set<string>();
+  for (const c of correlations) {
+    for (const ref of c.rules) {
+      listed.add(ref);
+      if (c.generate) generated.add(ref);
+    }
+  }
+  return new Set([...listed].filter((ref) => !generated.has(ref)));
 }

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type Redis from 'ioredis';
 import type { Cluster } from 'ioredis';
+import { refsWithoutOwnAlerts } from './correlation-compiler';
 import { groupKeyOf, placeMatch } from './correlation-grouping';
 import { CORRELATION_STEP_LUA } from './correlation-step.script';
 import type { CompiledCorrelation, CorrelationAlert, CorrelationMatch } from './correlation.types';
@@ -24,6 +25,21 @@ export interface CorrelationEngineOptions {
   maxChainDepth?: number;
   /** Groups decided per sweep call and correlation (default 10,000). */
   sweepBatchSize?: number;
+  /** Called after each group update with what happened to the matches (for metrics and logs). */
+  onGroupUpdate?: (update: CorrelationGroupUpdate) => void;
+}
+
+export interface CorrelationGroupUpdate {
+  tenantId: string;
+  correlationId: string;
+  groupKey: string;
+  /** New events stored. */
+  inserted: number;
+  /** Events already stored (same eventId): ignored. */
+  duplicates: number;
+  /** Events too late (older than newest − timespan − tolerance, or inside a window already decided): ignored. */
+  discarded: number;
+  alerts: number;
 }
 
 export interface CorrelationEngine {
@@ -33,7 +49,7 @@ export interface CorrelationEngine {
   sweep(tenantId: string, correlations: readonly CompiledCorrelation[], now: Date): Promise<CorrelationAlert[]>;
 }
 
-type StepReply = [number, number, number, string, Array<[number, number, number, number, string[]]>];
+type StepReply = [number, number, number, string, Array<[number, number, string, number, string[]]>];
 
 interface RedisWithStep {
   watchfloorCorrelationStep(...args: Array<string | number>): Promise<StepReply>;
@@ -102,7 +118,7 @@ export function createCorrelationEngine(options: CorrelationEngineOptions): Corr
   const maxChainDepth = Math.floor(nonNegative(options.maxChainDepth, 8, 'options.maxChainDepth'));
   const sweepBatchSize = Math.max(1, Math.floor(nonNegative(options.sweepBatchSize, 10_000, 'options.sweepBatchSize')));
 
-  redis.defineCommand(STEP_COMMAND, { numberOfKeys: 4, lua: CORRELATION_STEP_LUA });
+  redis.defineCommand(STEP_COMMAND, { numberOfKeys: 5, lua: CORRELATION_STEP_LUA });
   const client = redis as unknown as RedisWithStep & (Redis | Cluster);
 
   // One hash tag per (tenant, correlation version): all of its keys share a cluster slot.
@@ -110,13 +126,25 @@ export function createCorrelationEngine(options: CorrelationEngineOptions): Corr
     `${prefix}corr:{${encodeURIComponent(tenantId)}:${encodeURIComponent(c.id)}:${c.stateVersion}}`;
   const keysOf = (tenantId: string, c: CompiledCorrelation, groupHash: string): string[] => {
     const tag = tagOf(tenantId, c);
-    return [`${tag}:g:${groupHash}:m`, `${tag}:g:${groupHash}:ev`, `${tag}:g:${groupHash}:val`, `${tag}:pending`];
+    return [`${tag}:g:${groupHash}:m`, `${tag}:g:${groupHash}:ev`, `${tag}:g:${groupHash}:val`, `${tag}:pending`, `${tag}:g:${groupHash}:agg`];
   };
   const ttlMs = (c: CompiledCorrelation) => 2 * (c.timespanMs + toleranceMs) + marginMs;
-  const measureCode = (c: CompiledCorrelation) => (c.type === 'event_count' ? 'n' : c.type === 'temporal_ordered' ? 'o' : 'd');
+  const MEASURE_CODES: Record<CompiledCorrelation['type'], string> = {
+    event_count: 'n',
+    value_count: 'd',
+    temporal: 'd',
+    temporal_ordered: 'o',
+    value_sum: 's',
+    value_avg: 'a',
+  };
   const isTemporal = (c: CompiledCorrelation) => c.type === 'temporal' || c.type === 'temporal_ordered';
 
-  async function runStep(tenantId: string, batch: GroupBatch, externalWatermark: number | null): Promise<CorrelationAlert[]> {
+  async function runStep(
+    tenantId: string,
+    batch: GroupBatch,
+    externalWatermark: number | null,
+    silentRefs: ReadonlySet<string>,
+  ): Promise<CorrelationAlert[]> {
     const c = batch.correlation;
     const args: Array<string | number> = [
       ...keysOf(tenantId, c, batch.groupHash),
@@ -124,10 +152,12 @@ export function createCorrelationEngine(options: CorrelationEngineOptions): Corr
       c.timespanMs,
       toleranceMs,
       c.evaluation === 'sliding' ? 's' : 'c',
-      measureCode(c),
-      c.bounds.min,
-      c.bounds.max ?? -1,
-      c.bounds.exclude ?? -1,
+      MEASURE_CODES[c.type],
+      c.thresholds.lower?.value ?? '',
+      c.thresholds.lower?.inclusive ? '1' : '0',
+      c.thresholds.upper?.value ?? '',
+      c.thresholds.upper?.inclusive ? '1' : '0',
+      c.thresholds.exclude ?? '',
       c.rules.length,
       externalWatermark === null ? '' : externalWatermark,
       ttlMs(c),
@@ -136,9 +166,10 @@ export function createCorrelationEngine(options: CorrelationEngineOptions): Corr
       batch.events.length,
     ];
     for (const e of batch.events) args.push(e.member, e.ts, e.value);
-    const [, , , storedGroupKey, windows] = await client.watchfloorCorrelationStep(...args);
-    if (windows.length === 0) return [];
+    const [inserted, duplicates, discarded, storedGroupKey, windows] = await client.watchfloorCorrelationStep(...args);
     const groupKey = storedGroupKey || batch.groupKey;
+    options.onGroupUpdate?.({ tenantId, correlationId: c.id, groupKey, inserted, duplicates, discarded, alerts: windows.length });
+    if (windows.length === 0) return [];
     let values: string[] = [];
     try {
       values = JSON.parse(groupKey) as string[];
@@ -168,6 +199,7 @@ export function createCorrelationEngine(options: CorrelationEngineOptions): Corr
         eventCount: Number(eventCount),
         count: Number(measure),
         dedupKey: correlationDedupKey(c.id, tenantId, groupKey, windowStart),
+        standalone: !c.refs.some((ref) => silentRefs.has(ref)),
       };
     });
   }
@@ -222,12 +254,13 @@ export function createCorrelationEngine(options: CorrelationEngineOptions): Corr
     correlations: readonly CompiledCorrelation[],
     nowMs: number,
     externalWatermark: number | null,
+    silentRefs: ReadonlySet<string>,
   ): Promise<CorrelationAlert[]> {
     const all: CorrelationAlert[] = [];
     let round = alerts;
     for (let depth = 1; depth <= maxChainDepth && round.length > 0; depth++) {
       const batches = batchMatches(round.map(alertAsMatch), correlations, nowMs);
-      round = (await Promise.all(batches.map((b) => runStep(tenantId, b, externalWatermark)))).flat();
+      round = (await Promise.all(batches.map((b) => runStep(tenantId, b, externalWatermark, silentRefs)))).flat();
       all.push(...round);
     }
     return all;
@@ -238,25 +271,27 @@ export function createCorrelationEngine(options: CorrelationEngineOptions): Corr
       requireNonEmpty(tenantId, 'tenantId');
       const nowMs = requireDate(now, 'now');
       if (!Array.isArray(matches)) throw new TypeError('matches must be an array');
+      const silentRefs = refsWithoutOwnAlerts(correlations);
       const batches = batchMatches(matches, correlations, nowMs);
-      const direct = (await Promise.all(batches.map((b) => runStep(tenantId, b, null)))).flat();
-      const chained = await feedChain(tenantId, direct, correlations, nowMs, null);
+      const direct = (await Promise.all(batches.map((b) => runStep(tenantId, b, null, silentRefs)))).flat();
+      const chained = await feedChain(tenantId, direct, correlations, nowMs, null, silentRefs);
       return [...direct, ...chained];
     },
 
     async sweep(tenantId, correlations, now) {
       requireNonEmpty(tenantId, 'tenantId');
       const nowMs = requireDate(now, 'now');
+      const silentRefs = refsWithoutOwnAlerts(correlations);
       const direct: CorrelationAlert[] = [];
       for (const c of correlations) {
         const pendingKey = keysOf(tenantId, c, '')[3];
         const due = await client.zrangebyscore(pendingKey, '-inf', nowMs, 'LIMIT', 0, sweepBatchSize);
         const steps = due.map((groupHash) =>
-          runStep(tenantId, { correlation: c, groupHash, groupKey: '', events: [] }, nowMs - toleranceMs),
+          runStep(tenantId, { correlation: c, groupHash, groupKey: '', events: [] }, nowMs - toleranceMs, silentRefs),
         );
         direct.push(...(await Promise.all(steps)).flat());
       }
-      const chained = await feedChain(tenantId, direct, correlations, nowMs, nowMs - toleranceMs);
+      const chained = await feedChain(tenantId, direct, correlations, nowMs, nowMs - toleranceMs, silentRefs);
       return [...direct, ...chained];
     },
   };

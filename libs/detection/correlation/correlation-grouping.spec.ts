@@ -1,5 +1,5 @@
 import { compileCorrelation } from './correlation-compiler';
-import { groupKeyOf, placeMatch, resolveFieldName, ruleIndexOf, scalarText } from './correlation-grouping';
+import { groupKeyOf, numericText, placeMatch, resolveFieldName, ruleIndexOf, scalarText } from './correlation-grouping';
 import type { CompiledCorrelation, CorrelationMatch } from './correlation.types';
 
 function compiled(doc: unknown): CompiledCorrelation {
@@ -63,6 +63,26 @@ describe('placeMatch', () => {
   test('treats a throwing field accessor as a missing field', () => {
     const match: CorrelationMatch = { ruleRefs: ['r1'], eventId: 'e', ts: new Date(0), fields: () => { throw new Error('boom'); } };
     expect(placeMatch(distinct, match)).toBeUndefined();
+  });
+});
+
+describe('placeMatch for value_sum', () => {
+  const sum = compiled({
+    title: 'Exfil',
+    correlation: { type: 'value_sum', rules: ['web'], 'group-by': ['SourceIP'], timespan: '1h', condition: { field: 'bytes_sent', gt: 1000 } },
+  });
+
+  test('takes numbers and numeric strings, ignores anything else', () => {
+    const value = (v: unknown) => placeMatch(sum, m(['web'], { SourceIP: '10.0.0.1', bytes_sent: v }))?.value;
+    expect(value(1500)).toBe('1500');
+    expect(value(' 2.5e3 ')).toBe('2500');
+    expect(value('-7')).toBe('-7');
+    for (const bad of ['12kB', '', undefined, null, Number.POSITIVE_INFINITY, true, '0x10']) expect(value(bad)).toBeUndefined();
+  });
+
+  test('numericText', () => {
+    expect(numericText('.5')).toBe('0.5');
+    expect(numericText('1e999')).toBeUndefined();
   });
 });
 

@@ -25,10 +25,20 @@ export function scalarText(value: unknown): string | undefined {
   return undefined;
 }
 
+/** A finite number, or a string holding one (sensors send "1234" as often as 1234); else undefined. */
+export function numericText(value: unknown): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
+  if (typeof value === 'string' && /^\s*-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(value)) {
+    const n = Number(value);
+    return Number.isFinite(n) ? String(n) : undefined;
+  }
+  return undefined;
+}
+
 export interface MatchPlacement {
   ruleIndex: number;
   groupValues: string[];
-  /** value_count: the counted value (JSON array when several fields); temporal types: the rule index. */
+  /** value_count: the counted value (JSON array when several fields); value_sum/avg: the number; temporal types: the rule number. */
   value: string;
 }
 
@@ -58,6 +68,16 @@ export function placeMatch(correlation: CompiledCorrelation, match: CorrelationM
       parts.push(v);
     }
     value = parts.length === 1 ? parts[0] : JSON.stringify(parts);
+  } else if (correlation.type === 'value_sum' || correlation.type === 'value_avg') {
+    let raw: unknown;
+    try {
+      raw = match.fields(resolveFieldName(correlation, ruleIndex, correlation.valueFields[0]));
+    } catch {
+      return undefined;
+    }
+    const number = numericText(raw);
+    if (number === undefined) return undefined; // missing or not numeric: ignored, like a missing field
+    value = number;
   } else if (correlation.type === 'temporal' || correlation.type === 'temporal_ordered') {
     value = String(ruleIndex + 1);
   }

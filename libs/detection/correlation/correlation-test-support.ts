@@ -63,9 +63,12 @@ export function redisTestContext(): RedisTestContext {
     connect,
     keys,
     async cleanup() {
-      const found = await keys();
-      if (found.length > 0) await clients[0].del(...found);
-      await Promise.all(clients.map((c) => c.quit()));
+      try {
+        const found = await keys();
+        for (let i = 0; i < found.length; i += 500) await clients[0].unlink(...found.slice(i, i + 500));
+      } finally {
+        await Promise.all(clients.map((c) => c.quit()));
+      }
     },
   };
 }

@@ -1,6 +1,6 @@
 // Types shared by the correlation compiler (pure) and the Redis-backed engine.
 
-export const SUPPORTED_CORRELATION_TYPES = ['event_count', 'value_count', 'temporal', 'temporal_ordered'] as const;
+export const SUPPORTED_CORRELATION_TYPES = ['event_count', 'value_count', 'temporal', 'temporal_ordered', 'value_sum', 'value_avg'] as const;
 export type CorrelationType = (typeof SUPPORTED_CORRELATION_TYPES)[number];
 
 export const CORRELATION_LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
@@ -23,6 +23,13 @@ export interface CountCondition {
 export interface CountBounds {
   min: number;
   max: number | null;
+  exclude: number | null;
+}
+
+/** A condition as thresholds on a real-valued measure (sums and averages are not integers). */
+export interface Thresholds {
+  lower: { value: number; inclusive: boolean } | null;
+  upper: { value: number; inclusive: boolean } | null;
   exclude: number | null;
 }
 
@@ -56,9 +63,12 @@ export interface CompiledCorrelation {
   timespan: string;
   timespanMs: number;
   condition: CountCondition;
-  /** value_count: the field(s) whose distinct values (tuples when several) are counted. */
+  /** value_count: the field(s) whose distinct values (tuples when several) are counted; value_sum/avg: the numeric field. */
   valueFields: string[];
-  bounds: CountBounds;
+  /** Integer bounds for the counting types (event_count, value_count, temporal*); null for value_sum/value_avg. */
+  bounds: CountBounds | null;
+  /** The condition as thresholds, for every type: what the engine compares. */
+  thresholds: Thresholds;
   evaluation: WindowEvaluation;
   /** Short hash of everything that shapes state; part of the Redis key so an edited rule starts afresh. */
   stateVersion: string;
@@ -92,8 +102,13 @@ export interface CorrelationAlert {
   eventIds: string[];
   /** Events in the window. */
   eventCount: number;
-  /** The measured quantity the condition was applied to: events, distinct values or distinct rules. */
+  /** The measured quantity the condition was applied to: events, distinct values, distinct rules, or the sum/average. */
   count: number;
   /** Deterministic: hash of correlation id, tenant, group key and window start. */
   dedupKey: string;
+  /**
+   * False when this correlation is only an input of other correlations in the set that all have
+   * `generate: false` (the specification's default): feed it on, but do not raise it on its own.
+   */
+  standalone: boolean;
 }

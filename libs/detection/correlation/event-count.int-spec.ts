@@ -1,5 +1,5 @@
 // event_count against the real Redis: sliding windows, inclusive bounds, suppression, tolerance.
-import { createCorrelationEngine } from './correlation-engine';
+import { createCorrelationEngine, type CorrelationGroupUpdate } from './correlation-engine';
 import { LATER, at, compiled, match, redisTestContext, windows } from './correlation-test-support';
 
 const ctx = redisTestContext();
@@ -211,11 +211,16 @@ describe('event_count with out-of-order arrival', () => {
   });
 
   test('an event older than newest − timespan − tolerance is discarded; one just inside is kept', async () => {
-    const engine = createCorrelationEngine({ redis, prefix: ctx.prefix, toleranceSeconds: 2 });
+    const updates: CorrelationGroupUpdate[] = [];
+    const engine = createCorrelationEngine({ redis, prefix: ctx.prefix, toleranceSeconds: 2, onGroupUpdate: (u) => updates.push(u) });
     const c = bruteForce();
     expect(await engine.observe('t1', [fail('e24', 24), fail('e25', 25), fail('e36', 36)], [c], LATER)).toEqual([]);
     // 23 < 36 - 10 - 2 = 24: discarded, although with e24 and e25 it would complete [15..25]
-    expect(await engine.observe('t1', [fail('old', 23)], [c], LATER)).toEqual([]);
+    expect(await engine.observe('t1', [fail('old', 23), fail('e25', 25)], [c], LATER)).toEqual([]);
+    expect(updates.map((u) => [u.inserted, u.duplicates, u.discarded])).toEqual([
+      [3, 0, 0],
+      [0, 1, 1],
+    ]);
     expect(await engine.sweep('t1', [c], LATER)).toEqual([]);
     // 24.5 is kept, inserted in place, and the window ending at e25 re-evaluated
     const kept = await engine.observe('t1', [fail('late', 24.5)], [c], LATER);

@@ -187,6 +187,26 @@ describe('chaining (the specification example: failed logins followed by a succe
     const [innerAlert, outerAlert] = alerts;
     expect(outerAlert).toMatchObject({ level: 'high', groupValues: { User: 'ann' }, windowStart: at(20), windowEnd: at(30) });
     expect(outerAlert.eventIds).toEqual([innerAlert.dedupKey, 'ann-s1']);
+    // generate is false (the default): the inner correlation only feeds the outer one
+    expect(alerts.map((a) => a.standalone)).toEqual([false, true]);
+  });
+
+  test('with generate: true on the outer correlation, inner alerts stand on their own too', async () => {
+    const generating = compiled({
+      title: 'Failed logins then success (generating)',
+      id: 'generating-outer',
+      correlation: { type: 'temporal_ordered', rules: ['multiple_failed_login', 'successful_login'], 'group-by': ['User'], timespan: '10m', generate: true },
+    });
+    const alerts = await engine.observe(
+      'chain-4',
+      [login('failed_login', 'f1', 0, 'dan'), login('failed_login', 'f2', 1, 'dan'), login('failed_login', 'f3', 2, 'dan'), login('successful_login', 's1', 3, 'dan')],
+      [inner, generating],
+      LATER,
+    );
+    expect(alerts.map((a) => [a.correlationId, a.standalone])).toEqual([
+      [inner.id, true],
+      [generating.id, true],
+    ]);
   });
 
   test('the outer correlation waits for the success that arrives in a later call; a success before the failures does not count', async () => {

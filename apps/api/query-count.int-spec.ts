@@ -1,0 +1,61 @@
+import { Role } from '@watchfloor/auth';
+import { TenantDb, type ScopedTx } from '@watchfloor/tenancy';
+import { seedIncident } from './testing/incident-fixtures';
+import { startApiTestApp, type ApiTestApp } from './testing/api-test-app';
+
+/** Counts transactions and statements the API sends through TenantDb (the only door to tenant data). */
+function countQueries() {
+  const counts = { transactions: 0, statements: 0 };
+  const wrap = <T>(work: (tx: ScopedTx) => Promise<T>) => (tx: ScopedTx) => {
+    counts.transactions++;
+    const counted: ScopedTx = { scope: tx.scope, manager: tx.manager, query: (sql, params) => { counts.statements++; return tx.query(sql, params); } };
+    return work(counted);
+  };
+  const realWithScope = TenantDb.prototype.withScope;
+  const realWithout = TenantDb.prototype.withoutTenant;
+  TenantDb.prototype.withScope = function (this: TenantDb, scope, work, isolation) {
+    return realWithScope.call(this, scope, wrap(work), isolation);
+  } as typeof realWithScope;
+  TenantDb.prototype.withoutTenant = function (this: TenantDb, work) {
+    return realWithout.call(this, wrap(work));
+  } as typeof realWithout;
+  return {
+    counts,
+    restore() {
+      TenantDb.prototype.withScope = realWithScope;
+      TenantDb.prototype.withoutTenant = realWithout;
+    },
+  };
+}
+
+describe('query count (no N+1)', () => {
+  let api: ApiTestApp;
+  beforeAll(async () => {
+    api = await startApiTestApp();
+  });
+  afterAll(() => api.close());
+
+  it('lists 50 incidents with assignee, tenant, alert count and assets in a bounded number of queries', async () => {
+    const tenants = [await api.createTenant(), await api.createTenant(), await api.createTenant()];
+    const lead = await api.userWithToken(Role.SOC_LEAD, tenants);
+    const analysts = [await api.userWithToken(Role.SOC_ANALYST, tenants), await api.userWithToken(Role.SOC_ANALYST, tenants)];
+    for (let i = 0; i < 50; i++) await seedIncident(api.t.owner, tenants[i % 3], { alerts: 1, assigneeId: analysts[i % 2].id });
+    const Q = `{ incidents(first: 50) { totalCount edges { node { id alertCount assignee { displayName } tenant { name } assets { name criticality } } } } }`;
+    const probe = countQueries();
+    try {
+      const res = await api.gql(lead.token, Q);
+      expect(res.errors).toBeUndefined();
+      expect(res.data?.incidents.edges).toHaveLength(50);
+      expect(res.data?.incidents.edges.every((e: any) => e.node.assignee && e.node.tenant && e.node.assets.length === 1)).toBe(true);
+      // caller (1) + list count and page (1 transaction, 2 statements) + users, tenants, assets (1 each).
+      expect(probe.counts.transactions).toBeLessThanOrEqual(6);
+      expect(probe.counts.statements).toBeLessThanOrEqual(8);
+      const before = { ...probe.counts };
+      const detail = await api.gql(lead.token, `{ incidents(first: 50) { edges { node { id alerts { id incident { id } } timeline { actor { displayName } } events { id } } } } }`);
+      expect(detail.errors).toBeUndefined();
+      expect(probe.counts.transactions - before.transactions).toBeLessThanOrEqual(7);
+    } finally {
+      probe.restore();
+    }
+  });
+});

@@ -1,0 +1,58 @@
+import { Inject } from '@nestjs/common';
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import type { Job, Queue } from 'bullmq';
+import { attemptDelivery, type DeliverJobData, type DeliveryOptions, type DeliveryRun, enqueueDelivery, type JobQueue } from '@watchfloor/paging';
+import { secretBoxFromEnv } from '@watchfloor/secrets';
+import { counter, withJobSpan } from '@watchfloor/telemetry';
+import { TenantDb } from '@watchfloor/tenancy';
+import { WORKER_CONFIG, type WorkerConfig } from './worker-config';
+
+export interface DeliverJobDeps {
+  db: TenantDb;
+  queue: JobQueue<DeliverJobData>;
+  options: DeliveryOptions;
+}
+
+const deliveryResults = counter('watchfloor_webhook_delivery_results_total', 'Webhook delivery attempts by result', ['result']);
+
+/** Delivery options from the worker's configuration. */
+export function deliveryOptionsFromConfig(config: Pick<WorkerConfig, 'WEBHOOK_ALLOW_PRIVATE' | 'WEBHOOK_TIMEOUT_MS' | 'WEBHOOK_MAX_ATTEMPTS'>): DeliveryOptions {
+  return {
+    secretBox: secretBoxFromEnv(),
+    allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+  };
+}
+
+/**
+ * One attempt of one delivery; a retry or a postponement (open circuit) becomes a delayed job of
+ * its own with a job id naming the step, so it is never swallowed by the finished job.
+ */
+export async function handleDeliverJob(deps: DeliverJobDeps, data: DeliverJobData): Promise<DeliveryRun> {
+  const run = await attemptDelivery(deps.db, data.tenantId, data.deliveryId, deps.options);
+  deliveryResults.inc({ result: run.result });
+  const now = deps.options.now?.() ?? new Date();
+  if (run.result === 'retry') {
+    await enqueueDelivery(deps.queue, { tenantId: data.tenantId, deliveryId: data.deliveryId, step: `a${run.attempt + 1}-${run.retryAt.getTime()}`, runAt: run.retryAt, now, trace: data.trace });
+  } else if (run.result === 'postponed') {
+    await enqueueDelivery(deps.queue, { tenantId: data.tenantId, deliveryId: data.deliveryId, step: `c${run.retryAt.getTime()}`, runAt: run.retryAt, now, trace: data.trace });
+  }
+  return run;
+}
+
+@Processor('deliver', { concurrency: 8 })
+export class DeliverProcessor extends WorkerHost {
+  private readonly deps: DeliverJobDeps;
+
+  constructor(db: TenantDb, @InjectQueue('deliver') queue: Queue<DeliverJobData>, @Inject(WORKER_CONFIG) config: WorkerConfig) {
+    super();
+    this.deps = { db, queue, options: deliveryOptionsFromConfig(config) };
+  }
+
+  async process(job: Job<DeliverJobData>): Promise<DeliveryRun> {
+    return withJobSpan('deliver webhook', job.data.trace, { 'watchfloor.tenant_id': job.data.tenantId, 'watchfloor.delivery_id': job.data.deliveryId }, () =>
+      handleDeliverJob(this.deps, job.data),
+    );
+  }
+}

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { InventoryResolver } from './inventory.resolver';
+
+@Module({ providers: [InventoryResolver] })
+export class InventoryModule {}

@@ -1,0 +1,11 @@
+export * from './reporting.errors';
+export * from './summary.types';
+export { checkPeriod, periodDays, describePeriod, MAX_PERIOD_DAYS, type ReportPeriod } from './period';
+export { tenantSummary, TOP_LIMIT, type SummaryInput } from './tenant-summary';
+export { streamIncidentCsv, incidentReportRows, topIncidentRows, incidentCsvCells, incidentCsvText, INCIDENT_CSV_COLUMNS, CSV_FETCH_ROWS, type IncidentListInput } from './incident-csv';
+export { renderReportJson, REPORT_JSON_VERSION } from './report-json';
+export { renderReportPdf, DEFAULT_TABLE_ROWS, type ReportPdfOptions } from './report-pdf';
+export { executiveSummary, formatDuration, formatPercent } from './narrative';
+export { incidentsPerDayChart, responseTrendChart, responseTrendPoints, TREND_DAILY_MAX_DAYS, slaComplianceChart, topTechniquesChart, renderChartSvg } from './charts';
+export { generateReport, type GenerateReportOptions, type GenerateReportResult } from './generate-report';
+export { ATTACK_ICS_TECHNIQUE_NAMES } from './attack-ics-technique-names';

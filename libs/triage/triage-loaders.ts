@@ -1,0 +1,79 @@
+import { type ApiContext, isCustomer, loaderFor, requireCaller, withCallerScope } from '@watchfloor/auth';
+import type { TenantDb } from '@watchfloor/tenancy';
+import { ALERT_COLUMNS, INCIDENT_COLUMNS } from './incident-store';
+import { ACTIVITY_COLUMNS } from './triage-service';
+import type { ActivityRow, AlertRow, IncidentRow } from './triage.types';
+
+/** Alerts shown on an incident (newest first). */
+export const INCIDENT_ALERTS_SHOWN = 100;
+
+function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = map.get(k);
+    if (list) list.push(row);
+    else map.set(k, [row]);
+  }
+  return map;
+}
+
+export function incidentLoader(ctx: ApiContext, db: TenantDb) {
+  return loaderFor<string, IncidentRow | null>(ctx, 'incidents', async (ids) => {
+    const rows = await withCallerScope(db, requireCaller(ctx), (tx) => tx.query<IncidentRow>(`SELECT ${INCIDENT_COLUMNS} FROM incidents i WHERE i.id = ANY($1::uuid[])`, [ids]));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+}
+
+/** Keys are "tenantId:incidentId" so the tenant-first index serves the lookup. */
+export function alertsByIncidentLoader(ctx: ApiContext, db: TenantDb) {
+  return loaderFor<string, AlertRow[]>(ctx, 'incident-alerts', async (keys) => {
+    const pairs = keys.map((k) => k.split(':'));
+    const rows = await withCallerScope(db, requireCaller(ctx), (tx) =>
+      tx.query<AlertRow & { groupKey: string }>(
+        `SELECT x.*, k.tenant_id::text || ':' || k.incident_id::text AS "groupKey" FROM unnest($1::uuid[], $2::uuid[]) AS k(tenant_id, incident_id)
+         CROSS JOIN LATERAL (
+           SELECT ${ALERT_COLUMNS} FROM incident_alerts ia JOIN alerts a ON a.tenant_id = ia.tenant_id AND a.id = ia.alert_id
+           WHERE ia.tenant_id = k.tenant_id AND ia.incident_id = k.incident_id
+           ORDER BY a.created_at DESC, a.id DESC LIMIT ${INCIDENT_ALERTS_SHOWN}) x`,
+        [pairs.map((p) => p[0]), pairs.map((p) => p[1])],
+      ),
+    );
+    const grouped = groupBy(rows as (AlertRow & { groupKey: string })[], (r) => r.groupKey);
+    return keys.map((k) => grouped.get(k) ?? []);
+  });
+}
+
+/** The timeline; customers get CUSTOMER entries only (filtered in SQL, never in the client). */
+export function timelineLoader(ctx: ApiContext, db: TenantDb) {
+  return loaderFor<string, ActivityRow[]>(ctx, 'timeline', async (keys) => {
+    const caller = requireCaller(ctx);
+    const pairs = keys.map((k) => k.split(':'));
+    const rows = await withCallerScope(db, caller, (tx) =>
+      tx.query<ActivityRow>(
+        `SELECT ${ACTIVITY_COLUMNS}
+         FROM incident_activity act JOIN unnest($1::uuid[], $2::uuid[]) AS k(tenant_id, incident_id)
+           ON act.tenant_id = k.tenant_id AND act.incident_id = k.incident_id
+         WHERE ($3::boolean = false OR act.visibility = 'CUSTOMER')
+         ORDER BY act.created_at, act.id`,
+        [pairs.map((p) => p[0]), pairs.map((p) => p[1]), isCustomer(caller)],
+      ),
+    );
+    const grouped = groupBy(rows, (r) => `${r.tenantId}:${r.incidentId}`);
+    return keys.map((k) => grouped.get(k) ?? []);
+  });
+}
+
+export function tenantLoader(ctx: ApiContext, db: TenantDb) {
+  return loaderFor<string, { id: string; name: string; slug: string; timezone: string; createdAt: Date } | null>(ctx, 'tenants', async (ids) => {
+    const rows = await withCallerScope(db, requireCaller(ctx), (tx) =>
+      tx.query<{ id: string; name: string; slug: string; timezone: string; createdAt: Date }>(
+        `SELECT id, name, slug, timezone, created_at AS "createdAt" FROM tenants WHERE id = ANY($1::uuid[])`,
+        [ids],
+      ),
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+}
