@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '../../../test/harness';
-import { createRuleVersions, createTenantRuleCache, ensureBuiltinRules, importDetectionRules, importShippedRules, listDetectionRules, setRuleEnabled } from '.';
+import { createRuleStore, createRuleVersions, createTenantRuleCache, ensureBuiltinRules, importDetectionRules, importShippedRules, listDetectionRules, setRuleEnabled } from '.';
 
 const ruleYaml = (id: string, title: string, value = 'S0') => `title: ${title}
 id: ${id}
@@ -164,6 +164,18 @@ describe('rule store (Postgres + Redis)', () => {
 
     await setRuleEnabled(t.db, versions, { ruleId, tenantId: tenantA, enabled: true });
     expect(has(await workerTwo.get(tenantA, {}))).toBe(true);
+  });
+
+  it('binds the service functions to the worker-visible counters through createRuleStore', async () => {
+    const store = createRuleStore(t.db, r.redis, `{${r.prefix}}`);
+    const rep = await store.importDetectionRules({ tenantId: tenantB, yaml: ruleYaml(crypto.randomUUID(), 'Via the store'), actor: 'api' });
+    expect(rep.items[0].status).toBe('IMPORTED');
+    expect(await r.redis.get(`${r.prefix}:rules:version:${tenantB}`)).toBe('1'); // what a worker with QUEUE_PREFIX {prefix} reads
+    const off = await store.setRuleEnabled({ ruleId: rep.items[0].ruleId as string, tenantId: tenantB, enabled: false });
+    expect(off.ok).toBe(true);
+    expect(await r.redis.get(`${r.prefix}:rules:version:${tenantB}`)).toBe('2');
+    const list = await store.listDetectionRules({ tenantId: tenantB });
+    expect(list.ok && list.rules.find((x) => x.title === 'Via the store')?.enabled).toBe(false);
   });
 
   it('compiles placeholders per tenant from the given values and skips a rule a tenant has no values for', async () => {
