@@ -73,13 +73,14 @@ describe('end to end: OT attack → alerts → one incident', () => {
     const incidents = await t.owner.query(`SELECT id, title, summary, severity, status, techniques, alert_count, asset_ids::text[] AS asset_ids, src_ips::text[] AS src_ips FROM incidents WHERE tenant_id = $1`, [plant.tenantId]);
     expect(incidents).toHaveLength(1);
     const [incident] = incidents;
+    if (process.env.WF_PRINT_INCIDENT) process.stderr.write(`${incident.title}\n${incident.summary}\n`);
     expect(incident.severity).toBe('CRITICAL');
     expect(incident.status).toBe('NEW');
     expect(incident.techniques).toEqual(expect.arrayContaining(['T0855', 'T0836', 'T0846']));
     expect(incident.alert_count).toBe(alerts.length);
     expect(incident.asset_ids).toContain(plant.plcId);
     expect(incident.src_ips).toEqual(['10.10.7.23/32']);
-    expect(incident.title).toMatch(/Pump PLC \(10\.30\.0\.11\)/);
+    expect(incident.title).toBe('Unauthorised Modbus write to Pump PLC (10.30.0.11) from Corporate IT host 10.10.7.23 (and 2 other targets)');
     expect(incident.summary).toMatch(/raised to CRITICAL because Pump PLC/);
     expect(alerts.every((a: { incident_id: string }) => a.incident_id === incident.id)).toBe(true);
     const [{ n: links }] = await t.owner.query(`SELECT count(*)::int AS n FROM incident_alerts WHERE incident_id = $1`, [incident.id]);
