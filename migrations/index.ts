@@ -1,6 +1,14 @@
 import { InitialSchema1764000000000 } from './1764000000000-InitialSchema';
+import { TenantWallInitPlan1764100000000 } from './1764100000000-TenantWallInitPlan';
+import { IncidentTriageIndex1764100000001 } from './1764100000001-IncidentTriageIndex';
 import { IncidentResponseTimes1764300000000 } from './1764300000000-IncidentResponseTimes';
 import { SlaNextCheck1764400000000 } from './1764400000000-SlaNextCheck';
 
 /** Every migration in order; listed explicitly so the compiled build needs no glob. */
-export const ALL_MIGRATIONS = [InitialSchema1764000000000, IncidentResponseTimes1764300000000, SlaNextCheck1764400000000];
+export const ALL_MIGRATIONS = [
+  InitialSchema1764000000000,
+  TenantWallInitPlan1764100000000,
+  IncidentTriageIndex1764100000001,
+  IncidentResponseTimes1764300000000,
+  SlaNextCheck1764400000000,
+];

@@ -6,6 +6,7 @@ import {
 import { Role } from '@watchfloor/auth';
 import { seedIncident, type SeededIncident } from './testing/incident-fixtures';
 import { startApiTestApp, type ApiTestApp, type GqlResult } from './testing/api-test-app';
+import { sleep, subscribe } from './testing/ws-client';
 
 /** Does this argument carry an id (directly, in a list, or inside an input object)? */
 function carriesId(type: GraphQLInputType, seen = new Set<string>()): boolean {
@@ -20,7 +21,7 @@ function carriesId(type: GraphQLInputType, seen = new Set<string>()): boolean {
 
 function idFields(schema: GraphQLSchema): string[] {
   const out: string[] = [];
-  for (const [kind, type] of [['query', schema.getQueryType()], ['mutation', schema.getMutationType()]] as const) {
+  for (const [kind, type] of [['query', schema.getQueryType()], ['mutation', schema.getMutationType()], ['subscription', schema.getSubscriptionType()]] as const) {
     for (const field of Object.values(type?.getFields() ?? {}) as GraphQLField<unknown, unknown>[]) {
       if (field.args.some((a: GraphQLArgument) => carriesId(a.type))) out.push(`${kind}.${field.name}`);
     }
@@ -36,13 +37,14 @@ interface Fixtures {
   userB: string;
 }
 
-type Call = { query: string; variables: (f: Fixtures) => Record<string, unknown> };
+type Call = { query: string; variables: (f: Fixtures) => Record<string, unknown>; ws?: true };
 
 /**
  * How to aim each id-taking operation at tenant B while signed in to tenant A. A new operation
  * with an id argument and no row here fails the suite.
  */
 const CROSS_TENANT: Record<string, Call[]> = {
+  'subscription.incidentChanged': [{ ws: true, query: `subscription($v: [ID!]) { incidentChanged(tenantIds: $v) { incidentId } }`, variables: (f) => ({ v: [f.tenantB] }) }],
   'query.alerts': [{ query: `query($v: AlertFilter) { alerts(filter: $v) { totalCount edges { node { id } } } }`, variables: (f) => ({ v: { tenantIds: [f.tenantB], incidentId: f.b.incidentId } }) }],
   'query.assets': [{ query: `query($v: ID!) { assets(tenantId: $v) { totalCount } }`, variables: (f) => ({ v: f.tenantB }) }],
   'query.auditChainStatus': [{ query: `query($v: ID!) { auditChainStatus(tenantId: $v) { ok } }`, variables: (f) => ({ v: f.tenantB }) }],
@@ -51,6 +53,9 @@ const CROSS_TENANT: Record<string, Call[]> = {
   'query.events': [{ query: `query($v: EventFilter) { events(filter: $v) { totalCount } }`, variables: (f) => ({ v: { tenantIds: [f.tenantB], sensorId: f.b.sensorId } }) }],
   'query.incident': [{ query: `query($v: ID!) { incident(id: $v) { id title } }`, variables: (f) => ({ v: f.b.incidentId }) }],
   'query.incidents': [{ query: `query($v: IncidentFilter) { incidents(filter: $v) { totalCount } }`, variables: (f) => ({ v: { tenantIds: [f.tenantB] } }) }],
+  'query.report': [{ query: `query($v: ID!) { report(id: $v) { id } }`, variables: (f) => ({ v: f.b.incidentId }) }],
+  'query.reports': [{ query: `query($v: ID!) { reports(tenantId: $v) { id } }`, variables: (f) => ({ v: f.tenantB }) }],
+  'query.tenantSummary': [{ query: `query($v: ID!) { tenantSummary(tenantId: $v, from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z") { incidents { total } } }`, variables: (f) => ({ v: f.tenantB }) }],
   'query.sensors': [{ query: `query($v: ID!) { sensors(tenantId: $v) { id } }`, variables: (f) => ({ v: f.tenantB }) }],
   'query.zones': [{ query: `query($v: ID!) { zones(tenantId: $v) { id } }`, variables: (f) => ({ v: f.tenantB }) }],
   'mutation.acknowledgeIncident': [{ query: `mutation($v: ID!) { acknowledgeIncident(id: $v) { id } }`, variables: (f) => ({ v: f.b.incidentId }) }],
@@ -61,6 +66,7 @@ const CROSS_TENANT: Record<string, Call[]> = {
   'mutation.bulkUpdateStatus': [{ query: `mutation($v: [ID!]!) { bulkUpdateStatus(ids: $v, status: RESOLVED) { ok errorCode } }`, variables: (f) => ({ v: [f.b.incidentId] }) }],
   'mutation.createSensor': [{ query: `mutation($v: ID!) { createSensor(input: { tenantId: $v, name: "x", kind: ZEEK }) { apiKey } }`, variables: (f) => ({ v: f.tenantB }) }],
   'mutation.createUser': [{ query: `mutation($v: [ID!]) { createUser(input: { email: "x@b.test", password: "a long password here", role: CUSTOMER_ADMIN, tenantIds: $v }) { id } }`, variables: (f) => ({ v: [f.tenantB] }) }],
+  'mutation.generateReport': [{ query: `mutation($v: ID!) { generateReport(tenantId: $v, from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z") { id } }`, variables: (f) => ({ v: f.tenantB }) }],
   'mutation.markFalsePositive': [{ query: `mutation($v: ID!) { markFalsePositive(id: $v, reason: "x", suppress: { match: { a: 1 } }) { id } }`, variables: (f) => ({ v: f.b.incidentId }) }],
   'mutation.mergeIncidents': [
     { query: `mutation($t: ID!, $s: [ID!]!) { mergeIncidents(targetId: $t, sourceIds: $s) { id } }`, variables: (f) => ({ t: f.a.incidentId, s: [f.b.incidentId] }) },
@@ -89,6 +95,14 @@ const CROSS_TENANT: Record<string, Call[]> = {
 };
 
 const DENIED = ['NOT_FOUND', 'FORBIDDEN'];
+
+/** A subscription's first answer (its error, for a refused one) as a GraphQL result. */
+async function viaWebSocket(api: ApiTestApp, token: string, query: string, variables: Record<string, unknown>): Promise<GqlResult> {
+  const sub = subscribe(api.url, token, query, variables);
+  for (let i = 0; i < 40 && !sub.errors.length && !sub.messages.length; i++) await sleep(50);
+  await sub.close();
+  return { data: (sub.messages[0] as Record<string, unknown>) ?? null, errors: sub.errors as GqlResult['errors'] };
+}
 
 /** Codes in a response: top-level errors, or per-id results of bulk operations. */
 function outcome(res: GqlResult): string[] {
@@ -131,7 +145,7 @@ describe('access control', () => {
   });
   afterAll(() => api.close());
 
-  it('has a cross-tenant case for every query and mutation that takes an id', () => {
+  it('has a cross-tenant case for every query, mutation and subscription that takes an id', () => {
     const fields = idFields(schema);
     expect(fields.length).toBeGreaterThan(20);
     expect(fields.filter((f) => !CROSS_TENANT[f])).toEqual([]);
@@ -143,7 +157,7 @@ describe('access control', () => {
     const before = await tenantBRows();
     for (const [field, calls] of Object.entries(CROSS_TENANT)) {
       for (const call of calls) {
-        const res = await api.gql(user.token, call.query, call.variables(fx));
+        const res = call.ws ? await viaWebSocket(api, user.token, call.query, call.variables(fx)) : await api.gql(user.token, call.query, call.variables(fx));
         const codes = outcome(res);
         expect({ field, role, codes, leaked: JSON.stringify(res.data ?? null).includes(fx.b.incidentId) }).toEqual({
           field, role, codes: codes.map((c) => (DENIED.includes(c) ? c : `unexpected ${c}`)), leaked: false,
@@ -182,6 +196,7 @@ const ROLE_MATRIX: Record<string, { allowed: Role[] | 'PUBLIC'; call: MatrixCall
   bulkAcknowledge: { allowed: SOC, call: (f) => ({ query: `mutation($ids: [ID!]!) { bulkAcknowledge(ids: $ids) { ok } }`, variables: { ids: [f.incident.incidentId] } }) },
   bulkAssign: { allowed: SOC, call: (f) => ({ query: `mutation($ids: [ID!]!) { bulkAssign(ids: $ids, userId: null) { ok } }`, variables: { ids: [f.incident.incidentId] } }) },
   bulkUpdateStatus: { allowed: SOC, call: (f) => ({ query: `mutation($ids: [ID!]!) { bulkUpdateStatus(ids: $ids, status: RESOLVED) { ok } }`, variables: { ids: [f.incident.incidentId] } }) },
+  generateReport: { allowed: EDITORS, call: (f) => ({ query: `mutation($t: ID!) { generateReport(tenantId: $t, from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z") { id status } }`, variables: { t: f.tenantA } }) },
   upsertZone: { allowed: EDITORS, call: (f) => ({ query: `mutation($t: ID!, $n: String!) { upsertZone(input: { tenantId: $t, name: $n, purdueLevel: 2, cidrs: ["10.2.0.0/16"] }) { id } }`, variables: { t: f.tenantA, n: crypto.randomUUID() } }) },
   upsertConduit: { allowed: EDITORS, call: (f) => ({ query: `mutation($t: ID!, $a: ID!, $b: ID!) { upsertConduit(input: { tenantId: $t, fromZoneId: $a, toZoneId: $b, protocol: "modbus", ports: [502] }) { id } }`, variables: { t: f.tenantA, a: f.incident.zoneId, b: f.second.zoneId } }) },
   upsertAsset: { allowed: EDITORS, call: (f) => ({ query: `mutation($t: ID!) { upsertAsset(input: { tenantId: $t, name: "HMI", criticality: HIGH }) { id } }`, variables: { t: f.tenantA } }) },

@@ -16,9 +16,11 @@ import { TenantsModule } from '@watchfloor/tenants';
 import { InventoryModule } from '@watchfloor/inventory';
 import { EventSearchModule } from '@watchfloor/event-search';
 import { TriageModule } from '@watchfloor/triage';
+import { ReportingModule } from '@watchfloor/reporting';
 import { createLogger } from '@watchfloor/telemetry';
 import { DomainError } from '@watchfloor/errors';
-import { httpContext } from './graphql-context';
+import { httpContext, readSessionPlugin } from './graphql-context';
+import { TenantDb } from '@watchfloor/tenancy';
 import { formatGraphqlError } from './graphql-errors';
 import { DEFAULT_QUERY_LIMITS, queryLimitsRule, type QueryLimits } from './query-limits';
 
@@ -36,6 +38,8 @@ export interface ApiModuleOptions {
   /** Prefix for Redis keys and pub/sub channels (tests use their own). */
   redisKeyPrefix?: string;
   queryLimits?: QueryLimits;
+  /** Reuse a resolved caller this long (ms) per process; tests use 0 to see changes at once. */
+  callerCacheMs?: number;
   logger?: Logger;
 }
 
@@ -63,11 +67,12 @@ export class ApiAppModule {
           refreshTtlSeconds: config.JWT_REFRESH_TTL_SECONDS,
           keyPrefix,
           oidc: sso,
+          callerCacheMs: options.callerCacheMs ?? 2000,
         }),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          inject: [IdentityService],
-          useFactory: (identity: IdentityService): ApolloDriverConfig => ({
+          inject: [IdentityService, TenantDb],
+          useFactory: (identity: IdentityService, db: TenantDb): ApolloDriverConfig => ({
             autoSchemaFile: schemaFile === false ? true : schemaFile,
             sortSchema: true,
             path: '/graphql',
@@ -76,6 +81,7 @@ export class ApiAppModule {
             includeStacktraceInErrorResponses: false,
             validationRules: [queryLimitsRule(options.queryLimits ?? DEFAULT_QUERY_LIMITS)],
             formatError,
+            plugins: [readSessionPlugin],
             // HTTP requests come as (request, reply); graphql-ws messages as (ctx, message, args).
             context: (arg: unknown): Promise<ApiContext> | ApiContext => {
               const ws = arg as { extra?: WsConnectionExtra; connectionParams?: unknown; subscriptions?: unknown };
@@ -83,7 +89,7 @@ export class ApiAppModule {
                 const caller = ws.extra?.caller ?? null;
                 return newApiContext({ caller, authError: null, requestId: `ws-${caller?.userId ?? 'anon'}`, ip: 'ws' });
               }
-              return httpContext(identity, arg as Parameters<typeof httpContext>[1]);
+              return httpContext(identity, db, arg as Parameters<typeof httpContext>[2]);
             },
             subscriptions: {
               'graphql-ws': {
@@ -111,6 +117,7 @@ export class ApiAppModule {
         InventoryModule,
         EventSearchModule,
         TriageModule.forRoot({ channel: `${keyPrefix}incident-changes` }),
+        ReportingModule.forRoot({ redisUrl: config.REDIS_URL, keyPrefix, queuePrefix: options.redisKeyPrefix ? `{${options.redisKeyPrefix}}` : config.QUEUE_PREFIX }),
         HealthModule.forRoot({
           useFactory: (ds: DataSource, redis: Redis): ReadinessCheck[] => [
             { name: 'postgres', check: () => databaseReadiness(ds) },

@@ -73,7 +73,7 @@ describe('customer view', () => {
     const customer = await api.userWithToken(Role.CUSTOMER_VIEWER, [tenantA]);
     const a = await seedIncident(api.t.owner, tenantA);
     const b = await seedIncident(api.t.owner, tenantB);
-    const Q = `subscription { incidentChanged { kind incidentId tenantId version incident { id status timeline { body visibility } } activity { kind body visibility } } }`;
+    const Q = `subscription { incidentChanged { kind incidentId tenantId version incident { id status timeline { body visibility } } activity { kind body visibility actor { displayName email } } } }`;
     const custSub = subscribe(api.url, customer.token, Q);
     const socSub = subscribe(api.url, analyst.token, Q);
     await sleep(300);
@@ -87,6 +87,8 @@ describe('customer view', () => {
     expect(soc.map((m) => m.incidentChanged.activity.kind)).toEqual(['comment', 'assigned', 'acknowledged', 'acknowledged']);
     expect(cust).toHaveLength(1);
     expect(cust[0].incidentChanged).toMatchObject({ incidentId: a.incidentId, tenantId: tenantA, activity: { kind: 'acknowledged', visibility: 'CUSTOMER' }, incident: { status: 'ACKNOWLEDGED' } });
+    expect(cust[0].incidentChanged.activity.actor).toMatchObject({ email: null });
+    expect(soc[3].incidentChanged.activity.actor).toMatchObject({ email: analyst.email });
     expect(JSON.stringify(cust)).not.toContain(INTERNAL_MARK);
     expect(JSON.stringify(cust)).not.toContain('"INTERNAL"');
     await custSub.close();

@@ -8,9 +8,11 @@ export interface QueryLimits {
   maxCost: number;
   /** Multiplier for a list field with a `first` argument that the query does not set. */
   defaultPageSize: number;
+  /** Multiplier when `first` is a variable (unknown at validation): the page-size cap. */
+  maxPageSize: number;
 }
 
-export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 10, maxCost: 20000, defaultPageSize: 25 };
+export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 10, maxCost: 20000, defaultPageSize: 25, maxPageSize: 100 };
 
 /**
  * A validation rule bounding each operation's depth and cost before anything executes.
@@ -27,15 +29,12 @@ export function queryLimitsRule(limits: QueryLimits = DEFAULT_QUERY_LIMITS) {
       return type && (isObjectType(type) || isInterfaceType(type)) ? type.getFields() : {};
     }
 
-    function firstArg(node: FieldNode, variables: Record<string, unknown>): number | null {
+    // Validation runs before variables are known: a variable `first` is priced at the cap.
+    function firstArg(node: FieldNode): number {
       const arg = node.arguments?.find((a) => a.name.value === 'first');
-      if (!arg) return null;
-      if (arg.value.kind === Kind.INT) return Number(arg.value.value);
-      if (arg.value.kind === Kind.VARIABLE) {
-        const v = variables[arg.value.name.value];
-        return typeof v === 'number' ? v : null;
-      }
-      return null;
+      if (!arg) return limits.defaultPageSize;
+      if (arg.value.kind === Kind.INT) return Math.min(Number(arg.value.value), limits.maxPageSize);
+      return limits.maxPageSize;
     }
 
     function measure(set: SelectionSetNode, type: GraphQLNamedType | undefined, depth: number, seen: Set<string>): { depth: number; cost: number } {
@@ -49,7 +48,7 @@ export function queryLimitsRule(limits: QueryLimits = DEFAULT_QUERY_LIMITS) {
           let child = { depth: depth + 1, cost: 0 };
           if (sel.selectionSet) child = measure(sel.selectionSet, childType, depth + 1, seen);
           const paginated = def?.args.some((a) => a.name === 'first');
-          const multiplier = paginated ? Math.max(1, firstArg(sel, {}) ?? limits.defaultPageSize) : 1;
+          const multiplier = paginated ? Math.max(1, firstArg(sel)) : 1;
           cost += 1 + child.cost * multiplier;
           maxDepth = Math.max(maxDepth, child.depth);
         } else if (sel.kind === Kind.INLINE_FRAGMENT) {

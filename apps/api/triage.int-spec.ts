@@ -150,7 +150,11 @@ describe('incident triage over GraphQL', () => {
       expect(res.errors).toBeUndefined();
       expect(res.data.incidents.totalCount).toBe(7);
       seen.push(...res.data.incidents.edges.map((e: { node: { id: string } }) => e.node.id));
-      if (!res.data.incidents.pageInfo.hasNextPage) break;
+      if (!res.data.incidents.pageInfo.hasNextPage) {
+        const beyond = await api.gql(viewer.token, Q, { after: res.data.incidents.pageInfo.endCursor });
+        expect(beyond.data?.incidents).toEqual({ totalCount: 7, pageInfo: { hasNextPage: false, endCursor: null }, edges: [] });
+        break;
+      }
       after = res.data.incidents.pageInfo.endCursor;
     }
     expect(seen).toHaveLength(7);

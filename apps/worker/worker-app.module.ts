@@ -11,6 +11,7 @@ import { BatchReconcilerProcessor, RECONCILER_CONFIG } from '@watchfloor/ingest'
 import { DeliverProcessor } from './deliver.processor';
 import { DetectProcessor, detectorProvider, ShippedRulesImporter } from './detect.processor';
 import { MaintenanceProcessor, MaintenanceScheduler } from './maintenance.processor';
+import { ReportsProcessor, ReportsScheduler } from './reports.processor';
 import { SlaProcessor, SlaSweepScheduler } from './sla.processor';
 import { WORKER_CONFIG } from './worker-config';
 
@@ -21,7 +22,7 @@ const PROCESSORS: Record<QueueName, Provider[]> = {
   incidents: [],
   sla: [SlaProcessor, SlaSweepScheduler],
   deliver: [DeliverProcessor],
-  reports: [],
+  reports: [ReportsProcessor, ReportsScheduler],
   maintenance: [MaintenanceProcessor, MaintenanceScheduler],
 };
 

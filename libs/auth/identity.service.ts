@@ -17,8 +17,16 @@ export interface IdentityOptions {
   keyPrefix: string;
   throttle?: Partial<Omit<LoginThrottleOptions, 'keyPrefix'>>;
   oidc?: { issuer: string; audience: string } | null;
+  /** Replaces the JWKS verifier built from `oidc` (tests). */
+  oidcVerifier?: OidcVerifier;
   /** Seconds since the epoch; injectable for tests. */
   now?: () => number;
+  /**
+   * How long a resolved caller (role, memberships, disabled flag) is reused for the same user
+   * within this process. 0 reads the database on every request. A disabled user or a removed
+   * membership takes effect after at most this long.
+   */
+  callerCacheMs?: number;
 }
 
 export interface IssuedTokens {
@@ -38,6 +46,7 @@ export class IdentityService {
   private readonly throttle: LoginThrottle;
   private readonly oidc: OidcVerifier | null;
   private readonly now: () => number;
+  private readonly callers = new Map<string, { caller: Caller; until: number }>();
 
   constructor(
     private readonly db: TenantDb,
@@ -45,7 +54,7 @@ export class IdentityService {
     private readonly options: IdentityOptions,
   ) {
     this.throttle = new LoginThrottle(redis, { ...DEFAULT_LOGIN_THROTTLE, ...options.throttle, keyPrefix: options.keyPrefix });
-    this.oidc = options.oidc ? createOidcVerifier(options.oidc.issuer, options.oidc.audience) : null;
+    this.oidc = options.oidcVerifier ?? (options.oidc ? createOidcVerifier(options.oidc.issuer, options.oidc.audience) : null);
     this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
   }
 
@@ -94,6 +103,18 @@ export class IdentityService {
     return { accessToken, expiresAt: new Date((now + this.options.accessTtlSeconds) * 1000) };
   }
 
+  private async cachedCaller(userId: string, requestId: string): Promise<Caller | null> {
+    const ttl = this.options.callerCacheMs ?? 0;
+    const hit = ttl > 0 ? this.callers.get(userId) : undefined;
+    if (hit && hit.until > Date.now()) return { ...hit.caller, requestId };
+    const caller = await resolveCaller(this.db, { userId }, requestId);
+    if (caller && ttl > 0) {
+      if (this.callers.size > 10000) this.callers.clear();
+      this.callers.set(userId, { caller, until: Date.now() + ttl });
+    }
+    return caller;
+  }
+
   /**
    * The caller behind an `Authorization` header value: null without one, an error for a bad one.
    * Role and tenants come from the database, not the token, so revocations apply at once.
@@ -107,7 +128,7 @@ export class IdentityService {
     if (alg === 'HS256') {
       const check = verifyAccessToken(this.options.jwtSecret, token, this.now());
       if (!check.ok) throw new DomainError(DomainErrorCode.NotAuthenticated, `invalid access token: ${check.reason}`);
-      const caller = await resolveCaller(this.db, { userId: check.claims.sub }, requestId);
+      const caller = await this.cachedCaller(check.claims.sub, requestId);
       if (!caller) throw new DomainError(DomainErrorCode.NotAuthenticated, 'invalid access token: unknown or disabled user');
       return caller;
     }

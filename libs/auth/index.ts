@@ -12,3 +12,4 @@ export * from './auth.types';
 export * from './user-loader';
 export * from './auth.module';
 export * from './oidc';
+export * from './read-session';

@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
 import type { DomainError } from '@watchfloor/errors';
-import type { Caller } from './caller';
+import type { ScopedTx, TenantDb } from '@watchfloor/tenancy';
+import { type Caller, withCallerScope } from './caller';
+import type { ReadSession } from './read-session';
 
 /** The GraphQL context of one HTTP request or one subscription message. */
 export interface ApiContext {
@@ -10,10 +12,20 @@ export interface ApiContext {
   requestId: string;
   ip: string;
   loaders: Map<string, DataLoader<unknown, unknown>>;
+  /** The request's shared read transaction (HTTP requests); absent for subscriptions. */
+  session?: ReadSession | null;
 }
 
 export function newApiContext(fields: Omit<ApiContext, 'loaders'>): ApiContext {
   return { ...fields, loaders: new Map() };
+}
+
+/** Reads in the caller's scope: the request's shared transaction when there is one. */
+export function withCallerRead<T>(ctx: ApiContext, db: TenantDb, work: (tx: ScopedTx) => Promise<T>): Promise<T> {
+  if (ctx.session) return ctx.session.run(work);
+  if (ctx.authError) throw ctx.authError;
+  if (!ctx.caller) throw new Error('withCallerRead needs a signed-in caller');
+  return withCallerScope(db, ctx.caller, work);
 }
 
 /** One DataLoader per request and name, so batching and caching never cross callers. */

@@ -1,5 +1,5 @@
-import { Scope, type TenantDb } from '@watchfloor/tenancy';
-import { loaderFor, type ApiContext } from './request-context';
+import type { TenantDb } from '@watchfloor/tenancy';
+import { loaderFor, withCallerRead, type ApiContext } from './request-context';
 import type { UserRecord } from './auth.types';
 import type { Role } from './roles';
 
@@ -9,9 +9,7 @@ import type { Role } from './roles';
  */
 export function userLoader(ctx: ApiContext, db: TenantDb) {
   return loaderFor<string, UserRecord | null>(ctx, 'users', async (ids) => {
-    const caller = ctx.caller;
-    const scope = !caller ? Scope.tenants([]) : caller.allTenants ? Scope.all('user lookup by platform admin') : Scope.tenants(caller.tenantIds);
-    const rows = await db.withScope(scope, (tx) =>
+    const rows = await withCallerRead(ctx, db, (tx) =>
       tx.query<UserRecord>(
         `SELECT u.id, u.email, u.display_name AS "displayName", u.role,
                 coalesce((SELECT array_agg(m.tenant_id::text ORDER BY m.tenant_id) FROM memberships m WHERE m.user_id = u.id), '{}') AS "tenantIds"

@@ -1,4 +1,4 @@
-import { type ApiContext, loaderFor, requireCaller, withCallerScope } from '@watchfloor/auth';
+import { type ApiContext, loaderFor, withCallerRead } from '@watchfloor/auth';
 import { invalidInput } from '@watchfloor/errors';
 import { type Connection, toConnection } from '@watchfloor/pagination';
 import type { ScopedTx, TenantDb } from '@watchfloor/tenancy';
@@ -56,7 +56,7 @@ export async function searchEvents(tx: ScopedTx, filter: EventFilter, first: num
 export function eventLoader(ctx: ApiContext, db: TenantDb) {
   return loaderFor<string, EventObject | null>(ctx, 'events', async (keys) => {
     const pairs = keys.map((k) => k.split(':'));
-    const rows = await withCallerScope(db, requireCaller(ctx), (tx) =>
+    const rows = await withCallerRead(ctx, db, (tx) =>
       tx.query<EventObject>(
         `SELECT ${EVENT_COLUMNS} FROM events e JOIN unnest($1::uuid[], $2::uuid[]) AS k(tenant_id, id) ON e.tenant_id = k.tenant_id AND e.id = k.id`,
         [pairs.map((p) => p[0]), pairs.map((p) => p[1])],

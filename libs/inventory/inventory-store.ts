@@ -29,10 +29,11 @@ export async function upsertZone(tx: ScopedTx, caller: Caller, input: ZoneInput)
   if (input.id) {
     const [before] = await tx.query<ZoneObject>(`SELECT ${ZONE_COLUMNS} FROM zones WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [input.tenantId, input.id]);
     if (!before) throw notFound('zone', input.id);
-    const [after] = await tx.query<ZoneObject>(
-      `UPDATE zones SET name = $2, purdue_level = $3, cidrs = $4::cidr[], description = $5, updated_at = now() WHERE tenant_id = $1 AND id = $6 RETURNING ${ZONE_COLUMNS}`,
-      [...params, input.id],
-    );
+    // UPDATE … RETURNING comes back from TypeORM as [rows, count]: update, then read.
+    await tx.query(`UPDATE zones SET name = $2, purdue_level = $3, cidrs = $4::cidr[], description = $5, updated_at = now() WHERE tenant_id = $1 AND id = $6`, [
+      ...params, input.id,
+    ]);
+    const [after] = await tx.query<ZoneObject>(`SELECT ${ZONE_COLUMNS} FROM zones WHERE tenant_id = $1 AND id = $2`, [input.tenantId, input.id]);
     await audit(tx, caller, input.tenantId, 'zone.updated', 'zone', after.id, before, after);
     return after;
   }
@@ -53,11 +54,12 @@ export async function upsertConduit(tx: ScopedTx, caller: Caller, input: Conduit
   if (input.id) {
     const [before] = await tx.query<ConduitObject>(`SELECT ${CONDUIT_COLUMNS} FROM conduits WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [input.tenantId, input.id]);
     if (!before) throw notFound('conduit', input.id);
-    const [after] = await tx.query<ConduitObject>(
+    await tx.query(
       `UPDATE conduits SET from_zone_id = $2, to_zone_id = $3, protocol = $4, ports = $5, description = $6, bidirectional = $7, updated_at = now()
-       WHERE tenant_id = $1 AND id = $8 RETURNING ${CONDUIT_COLUMNS}`,
+       WHERE tenant_id = $1 AND id = $8`,
       [...params, input.id],
     );
+    const [after] = await tx.query<ConduitObject>(`SELECT ${CONDUIT_COLUMNS} FROM conduits WHERE tenant_id = $1 AND id = $2`, [input.tenantId, input.id]);
     await audit(tx, caller, input.tenantId, 'conduit.updated', 'conduit', after.id, before, after);
     return after;
   }

@@ -79,3 +79,21 @@ export const INCIDENT_EVENT_JOB = 'incident-event';
 export function incidentEventJobId(event: Pick<IncidentEventJobData, 'incidentId' | 'type' | 'version'>): string {
   return `${event.incidentId}:${event.type}:${event.version}`;
 }
+
+/**
+ * Jobs of the `reports` queue. `generate` produces one report (jobId = the report id, so a replay
+ * is a no-op); `monthly` is fired by a tenant's job scheduler and creates the previous month's
+ * report; `reconcile` keeps the monthly schedulers in line with the tenants table.
+ */
+export const REPORT_JOBS = { generate: 'generate', monthly: 'monthly', reconcile: 'reconcile' } as const;
+
+export interface ReportJobData extends JobEnvelope {
+  tenantId: string;
+  reportId: string;
+}
+export interface MonthlyReportJobData extends JobEnvelope {
+  tenantId: string;
+}
+export interface ReportReconcileJobData extends JobEnvelope {
+  tenantId: null;
+}

@@ -43,9 +43,15 @@ export class TenantDb {
     const runner: QueryRunner = this.ds.createQueryRunner();
     await runner.connect();
     try {
-      await runner.startTransaction(isolation);
-      await runner.query(`SELECT set_config('app.tenant_ids', $1, true), set_config('app.all_tenants', $2, true)`, [tenantIds, all]);
-      await runner.query(`SET LOCAL ROLE ${APP_ROLE}`);
+      // Two round trips to open a scoped transaction: BEGIN (the isolation level only when it is
+      // not the default, which would cost a third), then the scope and the role switch together
+      // (set_config('role', …, true) is SET LOCAL ROLE).
+      await runner.startTransaction(isolation === 'READ COMMITTED' ? undefined : isolation);
+      await runner.query(`SELECT set_config('app.tenant_ids', $1, true), set_config('app.all_tenants', $2, true), set_config('role', $3, true)`, [
+        tenantIds,
+        all,
+        APP_ROLE,
+      ]);
       const tx: ScopedTx = {
         scope,
         manager: runner.manager,

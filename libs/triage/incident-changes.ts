@@ -19,6 +19,7 @@ export interface IncidentChangeMessage {
     kind: string;
     body: string;
     visibility: CommentVisibility | 'INTERNAL' | 'CUSTOMER';
+    actorId?: string | null;
     actorKind: string;
     createdAt: string;
   } | null;

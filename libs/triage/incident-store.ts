@@ -64,9 +64,9 @@ export async function listIncidents(
   const field = order?.field ?? IncidentOrderField.CREATED_AT;
   const dir = order?.direction === OrderDirection.ASC ? 'ASC' : 'DESC';
   const key = ORDER_KEYS[field];
+  // One statement for the total and the page (one round trip): the count's placeholders are the
+  // filter's, which the page query repeats first, so both read the same parameter list.
   const count = incidentWhere(filter);
-  const [{ n }] = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM incidents i ${count.sql()}`, count.params);
-  if (first === 0) return { edges: [], pageInfo: { hasNextPage: n > 0, endCursor: null }, totalCount: n };
   const page = incidentWhere(filter);
   if (cursor) {
     if (typeof cursor[0] !== 'string' && typeof cursor[0] !== 'number') throw invalidInput('after is not a cursor of this list');
@@ -75,12 +75,16 @@ export async function listIncidents(
     page.parts.push(`(${key.sql}, i.id) ${dir === 'DESC' ? '<' : '>'} ($${a}::${key.cast}, $${a + 1}::uuid)`);
   }
   page.params.push(first + 1);
-  const rows = await tx.query<IncidentRow & { sortKey: string | number }>(
-    `SELECT ${INCIDENT_COLUMNS}, ${key.select} AS "sortKey" FROM incidents i ${page.sql()}
-     ORDER BY ${key.sql} ${dir}, i.id ${dir} LIMIT $${page.params.length}`,
+  const rows = await tx.query<IncidentRow & { sortKey: string | number; totalCount: number }>(
+    `SELECT t.n AS "totalCount", p.* FROM (SELECT count(*)::int AS n FROM incidents i ${count.sql()}) t
+     LEFT JOIN LATERAL (
+       SELECT ${INCIDENT_COLUMNS}, ${key.select} AS "sortKey" FROM incidents i ${page.sql()}
+       ORDER BY ${key.sql} ${dir}, i.id ${dir} LIMIT $${page.params.length}) p ON true`,
     page.params,
   );
-  return toConnection(rows, first, n, (r) => [r.sortKey, r.id], ({ sortKey: _k, ...row }) => row);
+  const n = rows[0]?.totalCount ?? 0;
+  const found = rows.filter((r) => r.id !== null);
+  return toConnection(found, first, n, (r) => [r.sortKey, r.id], ({ sortKey: _k, totalCount: _t, ...row }) => row);
 }
 
 export async function incidentById(tx: ScopedTx, id: string, lock = false): Promise<IncidentRow | null> {

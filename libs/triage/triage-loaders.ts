@@ -1,4 +1,4 @@
-import { type ApiContext, isCustomer, loaderFor, requireCaller, withCallerScope } from '@watchfloor/auth';
+import { type ApiContext, isCustomer, loaderFor, requireCaller, withCallerRead } from '@watchfloor/auth';
 import type { TenantDb } from '@watchfloor/tenancy';
 import { ALERT_COLUMNS, INCIDENT_COLUMNS } from './incident-store';
 import { ACTIVITY_COLUMNS } from './triage-service';
@@ -20,7 +20,7 @@ function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
 
 export function incidentLoader(ctx: ApiContext, db: TenantDb) {
   return loaderFor<string, IncidentRow | null>(ctx, 'incidents', async (ids) => {
-    const rows = await withCallerScope(db, requireCaller(ctx), (tx) => tx.query<IncidentRow>(`SELECT ${INCIDENT_COLUMNS} FROM incidents i WHERE i.id = ANY($1::uuid[])`, [ids]));
+    const rows = await withCallerRead(ctx, db, (tx) => tx.query<IncidentRow>(`SELECT ${INCIDENT_COLUMNS} FROM incidents i WHERE i.id = ANY($1::uuid[])`, [ids]));
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null);
   });
@@ -30,7 +30,7 @@ export function incidentLoader(ctx: ApiContext, db: TenantDb) {
 export function alertsByIncidentLoader(ctx: ApiContext, db: TenantDb) {
   return loaderFor<string, AlertRow[]>(ctx, 'incident-alerts', async (keys) => {
     const pairs = keys.map((k) => k.split(':'));
-    const rows = await withCallerScope(db, requireCaller(ctx), (tx) =>
+    const rows = await withCallerRead(ctx, db, (tx) =>
       tx.query<AlertRow & { groupKey: string }>(
         `SELECT x.*, k.tenant_id::text || ':' || k.incident_id::text AS "groupKey" FROM unnest($1::uuid[], $2::uuid[]) AS k(tenant_id, incident_id)
          CROSS JOIN LATERAL (
@@ -50,7 +50,7 @@ export function timelineLoader(ctx: ApiContext, db: TenantDb) {
   return loaderFor<string, ActivityRow[]>(ctx, 'timeline', async (keys) => {
     const caller = requireCaller(ctx);
     const pairs = keys.map((k) => k.split(':'));
-    const rows = await withCallerScope(db, caller, (tx) =>
+    const rows = await withCallerRead(ctx, db, (tx) =>
       tx.query<ActivityRow>(
         `SELECT ${ACTIVITY_COLUMNS}
          FROM incident_activity act JOIN unnest($1::uuid[], $2::uuid[]) AS k(tenant_id, incident_id)
@@ -67,7 +67,7 @@ export function timelineLoader(ctx: ApiContext, db: TenantDb) {
 
 export function tenantLoader(ctx: ApiContext, db: TenantDb) {
   return loaderFor<string, { id: string; name: string; slug: string; timezone: string; createdAt: Date } | null>(ctx, 'tenants', async (ids) => {
-    const rows = await withCallerScope(db, requireCaller(ctx), (tx) =>
+    const rows = await withCallerRead(ctx, db, (tx) =>
       tx.query<{ id: string; name: string; slug: string; timezone: string; createdAt: Date }>(
         `SELECT id, name, slug, timezone, created_at AS "createdAt" FROM tenants WHERE id = ANY($1::uuid[])`,
         [ids],

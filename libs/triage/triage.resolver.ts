@@ -26,7 +26,7 @@ function messagesOf(outcome: TriageOutcome): IncidentChangeMessage[] {
     incidentId: outcome.incident.id,
     version: outcome.incident.version,
     at: new Date().toISOString(),
-    activity: { id: a.id, kind: a.kind, body: a.body, visibility: a.visibility, actorKind: a.actorKind, createdAt: new Date(a.createdAt).toISOString() },
+    activity: { id: a.id, kind: a.kind, body: a.body, visibility: a.visibility, actorId: a.actorId, actorKind: a.actorKind, createdAt: new Date(a.createdAt).toISOString() },
   }));
   return [...own, ...outcome.others.flatMap(messagesOf)];
 }
@@ -204,7 +204,7 @@ export class TriageResolver {
           at: new Date(m.at),
           incident: incident as IncidentObject,
           activity: m.activity
-            ? ({ ...m.activity, incidentId: m.incidentId, visibility: m.activity.visibility as CommentVisibility, createdAt: new Date(m.activity.createdAt), actorId: null } as ActivityObject)
+            ? ({ ...m.activity, incidentId: m.incidentId, visibility: m.activity.visibility as CommentVisibility, createdAt: new Date(m.activity.createdAt), actorId: m.activity.actorId ?? null } as ActivityObject)
             : null,
         };
       },

@@ -38,7 +38,7 @@ export async function startApiTestApp(options: ApiModuleOptions = {}): Promise<A
     JWT_SECRET: crypto.randomBytes(32).toString('hex'),
   });
   const logger = pino({ level: process.env.WF_TEST_LOG ?? 'silent' });
-  const app = await createHttpApp(ApiAppModule.forRoot(config, { schemaFile: false, redisKeyPrefix: `${redis.prefix}:`, logger, ...options }), {
+  const app = await createHttpApp(ApiAppModule.forRoot(config, { schemaFile: false, redisKeyPrefix: `${redis.prefix}:`, logger, callerCacheMs: 0, ...options }), {
     service: 'watchfloor-api-test', logger, shutdownHooks: false,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });

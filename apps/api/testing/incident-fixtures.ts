@@ -29,7 +29,8 @@ export async function seedIncident(
   const tag = incidentId.slice(0, 8);
   await owner.query(`INSERT INTO zones (tenant_id, id, name, purdue_level, cidrs) VALUES ($1, $2, $3, 1, '{10.30.0.0/16}')`, [tenantId, zoneId, `Control ${tag}`]);
   await owner.query(`INSERT INTO assets (tenant_id, id, name, ip, purdue_level, criticality, zone_id) VALUES ($1, $2, $3, $4, 1, 'CRITICAL', $5)`, [
-    tenantId, assetId, `PLC ${tag}`, `10.30.${parseInt(tag.slice(0, 2), 16)}.${parseInt(tag.slice(2, 4), 16)}`, zoneId,
+    // 24 random bits: many incidents per tenant must not collide on the unique (tenant, ip).
+    tenantId, assetId, `PLC ${tag}`, `10.${[...crypto.randomBytes(3)].join('.')}`, zoneId,
   ]);
   await owner.query(`INSERT INTO sensors (tenant_id, id, name, kind) VALUES ($1, $2, $3, 'ZEEK')`, [tenantId, sensorId, `zeek ${tag}`]);
   await owner.query(`INSERT INTO ingest_batches (tenant_id, id, sensor_id, format, accepted) VALUES ($1, $2, $3, 'zeek', 1)`, [tenantId, batchId, sensorId]);
