@@ -1,14 +1,15 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import type { Job, Queue } from 'bullmq';
+import { Inject, Injectable, type OnApplicationBootstrap, type Provider } from '@nestjs/common';
+import { getQueueToken, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { createCorrelationEngine } from '@watchfloor/detection/correlation';
 import { createDetector, type Detector } from '@watchfloor/detection/pipeline';
-import { createRuleVersions, createTenantRuleCache, importShippedRules } from '@watchfloor/detection/rules';
+import { createRuleVersions, createTenantRuleCache, detectionKeyPrefix, importShippedRules } from '@watchfloor/detection/rules';
 import type { IncidentChange } from '@watchfloor/incidents';
 import { INCIDENT_EVENT_JOB, incidentEventJobId, REDIS, type DetectJobData, type IncidentEventJobData } from '@watchfloor/queue';
 import { counter, createLogger, histogram, injectTraceContext, withJobSpan } from '@watchfloor/telemetry';
-import { TenantDb } from '@watchfloor/tenancy';
+import { markBatchFailed } from '@watchfloor/ingest';
+import { Scope, TenantDb } from '@watchfloor/tenancy';
 import { WORKER_CONFIG, type WorkerConfig } from './worker-config';
 
 const logger = createLogger('detect');
@@ -16,8 +17,7 @@ const batchSeconds = histogram('watchfloor_detect_batch_seconds', 'Detect job du
 const detectedEvents = counter('watchfloor_detect_events_total', 'Events evaluated by the detect job');
 const raisedAlerts = counter('watchfloor_alerts_total', 'Alerts written by the detect job', ['disposition']);
 
-/** Key prefix of the detection state in Redis (rule-set versions, correlation windows). Shared with the API's rule import. */
-export const DETECTION_KEY_PREFIX = 'wf:';
+export { detectionKeyPrefix };
 
 /** Sends incident domain events to the `sla` queue (deterministic job ids: a replay is a no-op). */
 export function incidentEventEmitter(sla: Queue<IncidentEventJobData>) {
@@ -32,29 +32,43 @@ export function incidentEventEmitter(sla: Queue<IncidentEventJobData>) {
   };
 }
 
-/** Evaluates one ingest batch per job (libs/detection/pipeline); the compiled rule sets stay cached in this process. */
-@Processor('detect', { concurrency: 4 })
-export class DetectProcessor extends WorkerHost implements OnModuleInit {
-  private detector: Detector;
+/** The process-wide detector: compiled rule sets and OT models stay cached between jobs. */
+export const DETECTOR = Symbol('DETECTOR');
 
+export const detectorProvider: Provider = {
+  provide: DETECTOR,
+  inject: [TenantDb, REDIS, getQueueToken('sla'), WORKER_CONFIG],
+  useFactory: (db: TenantDb, redis: Redis, sla: Queue<IncidentEventJobData>, config: WorkerConfig): Detector => {
+    const prefix = detectionKeyPrefix(config.QUEUE_PREFIX);
+    const versions = createRuleVersions(redis, prefix);
+    return createDetector({
+      db,
+      redis,
+      rules: createTenantRuleCache(db, versions),
+      correlation: createCorrelationEngine({ redis, prefix, toleranceSeconds: 0 }),
+      keyPrefix: prefix,
+      emit: incidentEventEmitter(sla),
+    });
+  },
+};
+
+/** Evaluates one ingest batch per job (libs/detection/pipeline). */
+@Processor('detect', { concurrency: 4 })
+export class DetectProcessor extends WorkerHost {
   constructor(
+    @Inject(DETECTOR) private readonly detector: Detector,
     private readonly db: TenantDb,
-    @Inject(REDIS) private readonly redis: Redis,
-    @InjectQueue('sla') private readonly sla: Queue<IncidentEventJobData>,
   ) {
     super();
   }
 
-  onModuleInit(): void {
-    const versions = createRuleVersions(this.redis, DETECTION_KEY_PREFIX);
-    this.detector = createDetector({
-      db: this.db,
-      redis: this.redis,
-      rules: createTenantRuleCache(this.db, versions),
-      correlation: createCorrelationEngine({ redis: this.redis, prefix: DETECTION_KEY_PREFIX, toleranceSeconds: 0 }),
-      keyPrefix: DETECTION_KEY_PREFIX,
-      emit: incidentEventEmitter(this.sla),
-    });
+  /** After the last attempt the batch is marked FAILED with the reason (the reconciler leaves it alone). */
+  @OnWorkerEvent('failed')
+  async onFailed(job: Job<DetectJobData> | undefined, err: Error): Promise<void> {
+    if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    const { tenantId, batchId } = job.data;
+    logger.error({ tenantId, batchId, err: err.message }, 'detect job failed for good');
+    await this.db.withScope(Scope.tenant(tenantId), (tx) => markBatchFailed(tx, batchId, err.message)).catch(() => undefined);
   }
 
   async process(job: Job<DetectJobData>): Promise<unknown> {
@@ -63,6 +77,8 @@ export class DetectProcessor extends WorkerHost implements OnModuleInit {
       const stop = batchSeconds.startTimer();
       const result = await this.detector.detectBatch({ tenantId, batchId, now: new Date() });
       stop();
+      if (result.status === 'invalid_input') throw new UnrecoverableError(`detect job: ${result.error}`);
+      if (result.status === 'missing_batch' || result.status === 'missing_tenant') logger.warn({ tenantId, batchId, status: result.status }, 'detect job for an unknown batch');
       detectedEvents.inc(result.events);
       raisedAlerts.inc({ disposition: 'total' }, result.alertsInserted);
       raisedAlerts.inc({ disposition: 'suppressed' }, result.suppressed);
@@ -84,10 +100,11 @@ export class ShippedRulesImporter implements OnApplicationBootstrap {
   constructor(
     private readonly db: TenantDb,
     @Inject(REDIS) private readonly redis: Redis,
+    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const report = await importShippedRules(this.db, createRuleVersions(this.redis, DETECTION_KEY_PREFIX));
+    const report = await importShippedRules(this.db, createRuleVersions(this.redis, detectionKeyPrefix(this.config.QUEUE_PREFIX)));
     let refused = 0;
     for (const f of report.files) {
       refused += f.report.refused;

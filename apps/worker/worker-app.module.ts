@@ -8,8 +8,8 @@ import { QueueMetricsModule } from '@watchfloor/queue';
 import { HealthModule, type ReadinessCheck } from '@watchfloor/health';
 import { DEFAULT_JOB_OPTIONS, parseQueueList, QUEUE_NAMES, type QueueName, queueConnection, REDIS, RedisModule, redisReadiness } from '@watchfloor/queue';
 import { BatchReconcilerProcessor, RECONCILER_CONFIG } from '@watchfloor/ingest';
-import { DetectProcessor, ShippedRulesImporter } from './detect.processor';
 import { DeliverProcessor } from './deliver.processor';
+import { DetectProcessor, detectorProvider, ShippedRulesImporter } from './detect.processor';
 import { MaintenanceProcessor, MaintenanceScheduler } from './maintenance.processor';
 import { ReportsProcessor, ReportsScheduler } from './reports.processor';
 import { SlaProcessor, SlaSweepScheduler } from './sla.processor';
@@ -47,7 +47,7 @@ export class WorkerAppModule {
           inject: [OWNER_DATA_SOURCE, REDIS],
         }),
       ],
-      providers: [{ provide: WORKER_CONFIG, useValue: config }, ...queues.flatMap((q) => PROCESSORS[q])],
+      providers: [{ provide: WORKER_CONFIG, useValue: config }, detectorProvider, ...queues.flatMap((q) => PROCESSORS[q])],
     };
   }
 }

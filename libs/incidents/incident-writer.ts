@@ -214,6 +214,28 @@ export async function writeIncidentsForAlerts(tx: ScopedTx, input: WriteIncident
   return changes;
 }
 
+/**
+ * The title speaks for one alert, chosen by: its severity as raised by the assets it touches (the
+ * write to the CRITICAL PLC, not the first probe of a scan), then its own severity, then evidence
+ * of techniques (an ATT&CK-tagged alert over a bare policy breach), then the earliest. incidentTitle picks the most
+ * severe alert and counts every alert's targets, so the chosen one is handed over as the only
+ * CRITICAL alert and the others as INFO (severities used for the title only).
+ */
+function titleOrder(alerts: IncidentAlertView[], assets: IncidentAssetView[]): IncidentAlertView[] {
+  if (alerts.length === 0) return alerts;
+  const effect = (a: IncidentAlertView) => severityRank(incidentSeverity([{ severity: a.severity, srcAssetId: a.srcAssetId, dstAssetId: a.dstAssetId }], assets).severity);
+  let lead = alerts[0];
+  for (const a of alerts.slice(1)) {
+    const d =
+      effect(a) - effect(lead) ||
+      severityRank(a.severity) - severityRank(lead.severity) ||
+      (a.techniques?.length ?? 0) - (lead.techniques?.length ?? 0) ||
+      lead.ts.getTime() - a.ts.getTime();
+    if (d > 0) lead = a;
+  }
+  return alerts.map((a) => ({ ...a, severity: a === lead ? 'CRITICAL' : 'INFO' }));
+}
+
 async function persist(tx: ScopedTx, input: WriteIncidentsInput, w: Working): Promise<IncidentChange[]> {
   const { tenantId, batchId, assets, zones } = input;
   const assetById = new Map(assets.map((a) => [a.id, a]));
@@ -257,13 +279,7 @@ async function persist(tx: ScopedTx, input: WriteIncidentsInput, w: Working): Pr
   ];
   const involvedAssets = [...w.assetIds].map((id) => assetById.get(id)).filter((a): a is IncidentAssetView => !!a);
   const severity = incidentSeverity(severityInput, involvedAssets);
-  // The title speaks for the alert with the worst effect: each alert ranked by its severity as
-  // raised by the assets it touches, so the write to the CRITICAL PLC leads, not the first probe.
-  const byEffect = all.map((a) => ({
-    ...a,
-    severity: incidentSeverity([{ severity: a.severity, srcAssetId: a.srcAssetId, dstAssetId: a.dstAssetId }], involvedAssets).severity,
-  }));
-  const title = incidentTitle({ alerts: byEffect, assets: involvedAssets, zones });
+  const title = incidentTitle({ alerts: titleOrder(all, involvedAssets), assets: involvedAssets, zones });
   const summary = incidentSummary({ alerts: all, assets: involvedAssets, zones, severity, techniqueLabel: input.techniqueLabel });
   const techniques = aggregateTechniques(w.alerts).map((t) => t.id);
   const alertIds = w.alerts.map((a) => a.id);

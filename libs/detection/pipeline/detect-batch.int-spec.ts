@@ -1,8 +1,8 @@
 import { createCorrelationEngine } from '@watchfloor/detection/correlation';
-import { builtinSigmaId, createRuleVersions, createTenantRuleCache, importShippedRules, setRuleEnabled, type RuleVersions } from '@watchfloor/detection/rules';
+import { builtinSigmaId, createRuleVersions, createTenantRuleCache, importDetectionRules, importShippedRules, setRuleEnabled, type RuleVersions } from '@watchfloor/detection/rules';
 import type { IncidentChange } from '@watchfloor/incidents';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '../../../test/harness';
-import { attackRecords, insertZeekBatch, seedPlant, zeekModbus, type Plant } from './__fixtures__/plant';
+import { attackRecords, insertZeekBatch, seedPlant, zeekConn, zeekModbus, type Plant } from './__fixtures__/plant';
 import { createDetector, type Detector } from '.';
 
 const REGISTER_WRITE_RULE = 'cf24f6e0-ad53-4bad-a748-524caa32b8e3';
@@ -107,6 +107,31 @@ describe('detect job (Postgres + Redis)', () => {
     expect(emitted.every((e) => e.version === 2 && e.incidentId === incidents[0].id)).toBe(true);
   });
 
+  it('reopens a recently resolved incident for the same rule and entity, and opens a new one after a closed one', async () => {
+    const plant = await seedPlant(t.owner, { incidents: { linkByEntity: false } });
+    const w = worker();
+    const write = (src: string, secondsAgo: number) => zeekModbus(new Date(Date.now() - secondsAgo * 1000), src, '10.30.0.11', 'WRITE_SINGLE_COIL');
+    await w.detectBatch({ tenantId: plant.tenantId, batchId: (await insertZeekBatch(t.db, plant, [write('10.20.1.5', 300)])).batchId, now: new Date() });
+    const [first] = await t.owner.query(`SELECT id, grouping_key FROM incidents WHERE tenant_id = $1 AND grouping_key LIKE 'watchfloor.ot.control_write::%'`, [plant.tenantId]);
+    expect(first).toBeUndefined(); // engineering hosts may write (conduit peers): no control_write
+    const incidentsBefore = await t.owner.query(`SELECT id, grouping_key FROM incidents WHERE tenant_id = $1`, [plant.tenantId]);
+    expect(incidentsBefore).toHaveLength(1); // the coil write rule on the PLC
+    const [coil] = incidentsBefore;
+    await t.owner.query(`UPDATE incidents SET status = 'RESOLVED', resolved_at = now() - interval '5 minutes' WHERE id = $1`, [coil.id]);
+    emitted.length = 0;
+    await w.detectBatch({ tenantId: plant.tenantId, batchId: (await insertZeekBatch(t.db, plant, [write('10.20.1.6', 60)])).batchId, now: new Date() });
+    const [reopened] = await t.owner.query(`SELECT status, resolved_at, version, alert_count FROM incidents WHERE id = $1`, [coil.id]);
+    expect(reopened).toEqual({ status: 'NEW', resolved_at: null, version: 2, alert_count: 2 });
+    expect(emitted.map((e) => e.type).sort()).toEqual(['incident.reopened', 'incident.updated']);
+    const kinds = (await t.owner.query(`SELECT kind FROM incident_activity WHERE incident_id = $1`, [coil.id])).map((x: { kind: string }) => x.kind);
+    expect(kinds).toContain('reopened');
+
+    await t.owner.query(`UPDATE incidents SET status = 'CLOSED', resolved_at = now() - interval '1 minute', closed_at = now() WHERE id = $1`, [coil.id]);
+    await w.detectBatch({ tenantId: plant.tenantId, batchId: (await insertZeekBatch(t.db, plant, [write('10.20.1.7', 30)])).batchId, now: new Date() });
+    const all = await t.owner.query(`SELECT id, status FROM incidents WHERE tenant_id = $1 AND grouping_key = $2 ORDER BY created_at`, [plant.tenantId, coil.grouping_key]);
+    expect(all.map((x: { status: string }) => x.status)).toEqual(['CLOSED', 'NEW']);
+  });
+
   it('stores suppressed alerts with the suppression, counts them once, and keeps them out of incidents', async () => {
     const plant = await seedPlant(t.owner);
     const [{ id: supp }] = await t.owner.query(
@@ -163,9 +188,65 @@ describe('detect job (Postgres + Redis)', () => {
     ]);
   });
 
+  it('raises one sensor_silence alert per silent sensor and silence episode, grouped per sensor', async () => {
+    const plant = await seedPlant(t.owner);
+    const now = new Date();
+    await t.owner.query(`UPDATE sensors SET last_event_at = $3, expected_interval_seconds = 300 WHERE tenant_id = $1 AND id = $2`, [plant.tenantId, plant.sensorId, new Date(now.getTime() - 3 * 3600_000)]);
+    const w = worker();
+    const first = await w.raiseSensorSilence(now);
+    expect(first.silentSensors).toBeGreaterThanOrEqual(1);
+    const again = await w.raiseSensorSilence(new Date(now.getTime() + 60_000));
+    const alerts = await t.owner.query(`SELECT rule_ref, severity, dedup_key, incident_id, details->>'summary' AS summary FROM alerts WHERE tenant_id = $1`, [plant.tenantId]);
+    expect(alerts).toHaveLength(1); // the second sweep found the same episode
+    expect(alerts[0]).toMatchObject({ rule_ref: 'watchfloor.ot.sensor_silence', severity: 'MEDIUM' });
+    expect(alerts[0].summary).toMatch(/Sensor plant-zeek has sent no events for 3 h/);
+    expect(again.alertsInserted).toBe(0);
+    // a new episode: the sensor spoke, then went quiet again
+    await t.owner.query(`UPDATE sensors SET last_event_at = $3 WHERE tenant_id = $1 AND id = $2`, [plant.tenantId, plant.sensorId, new Date(now.getTime() - 20 * 60_000)]);
+    await w.raiseSensorSilence(now);
+    const incidents = await t.owner.query(`SELECT grouping_key, alert_count FROM incidents WHERE tenant_id = $1`, [plant.tenantId]);
+    expect(incidents).toEqual([{ grouping_key: `watchfloor.ot.sensor_silence::sensor:${plant.sensorId}`, alert_count: 2 }]);
+  });
+
+  it('closes upper-bound correlation windows in the periodic sweep and writes their alert once', async () => {
+    const plant = await seedPlant(t.owner);
+    const yaml = `title: Few failed connection attempts
+id: 5b0e8a4c-7a51-4d55-9a3e-2f0b7f3f9c11
+author: Tenant SOC
+level: low
+correlation:
+  type: event_count
+  rules: [watchfloor_conn_attempt]
+  group-by: [id.orig_h]
+  timespan: 1m
+  condition: { lte: 2 }
+`;
+    expect((await importDetectionRules(t.db, versions, { tenantId: plant.tenantId, yaml })).items[0].status).toBe('IMPORTED');
+    const ts = new Date(Date.now() - 10 * 60_000);
+    const { batchId } = await insertZeekBatch(t.db, plant, [zeekConn(ts, '10.20.4.4', '10.20.9.9', 8080, 'REJ'), zeekConn(new Date(ts.getTime() + 5000), '10.20.4.4', '10.20.9.9', 8081, 'REJ')]);
+    const w = worker();
+    expect((await w.detectBatch({ tenantId: plant.tenantId, batchId, now: new Date() })).correlationAlerts).toBe(0); // window still open by event time
+    await w.sweepCorrelations(new Date());
+    const alerts = await t.owner.query(`SELECT rule_ref, rule_kind, rule_author, severity, event_count, host(src_ip) AS src FROM alerts WHERE tenant_id = $1`, [plant.tenantId]);
+    expect(alerts).toEqual([{ rule_ref: '5b0e8a4c-7a51-4d55-9a3e-2f0b7f3f9c11', rule_kind: 'CORRELATION', rule_author: 'Tenant SOC', severity: 'LOW', event_count: 2, src: null }]);
+    await w.sweepCorrelations(new Date());
+    const [{ n }] = await t.owner.query(`SELECT count(*)::int AS n FROM alerts WHERE tenant_id = $1`, [plant.tenantId]);
+    expect(n).toBe(1);
+  });
+
   it('reports a missing batch without writing anything', async () => {
     const plant = await seedPlant(t.owner);
     const result = await worker().detectBatch({ tenantId: plant.tenantId, batchId: '00000000-0000-4000-8000-000000000000', now: new Date() });
     expect(result.status).toBe('missing_batch');
+    // another tenant's batch is invisible under this tenant's scope
+    const other = await seedPlant(t.owner);
+    const { batchId: foreign } = await insertZeekBatch(t.db, other, attackRecords(new Date(Date.now() - 60_000)));
+    expect((await worker().detectBatch({ tenantId: plant.tenantId, batchId: foreign, now: new Date() })).status).toBe('missing_batch');
+    const [batch] = await t.owner.query(`SELECT status FROM ingest_batches WHERE id = $1`, [foreign]);
+    expect(batch.status).toBe('PENDING');
+    const [{ n }] = await t.owner.query(`SELECT count(*)::int AS n FROM alerts WHERE tenant_id IN ($1, $2)`, [plant.tenantId, other.tenantId]);
+    expect(n).toBe(0);
+    expect(await worker().detectBatch({ tenantId: 'acme', batchId: '00000000-0000-4000-8000-000000000000', now: new Date() })).toMatchObject({ status: 'invalid_input', error: 'tenantId is not a uuid: "acme"' });
+    expect(await worker().detectBatch({ tenantId: plant.tenantId, batchId: '00000000-0000-4000-8000-000000000000', now: new Date('x') })).toMatchObject({ status: 'invalid_input', error: 'now must be a valid Date' });
   });
 });

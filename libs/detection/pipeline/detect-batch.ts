@@ -17,6 +17,7 @@ import {
   evaluateOtDetections,
   maintenanceWindowFor,
   parseIp,
+  silentSensors,
   type MaintenanceWindow,
   type OtContext,
   type OtFinding,
@@ -27,7 +28,7 @@ import { incidentSettingsOf, suppressionMatches, writeIncidentsForAlerts, type A
 import { markBatchDetected } from '@watchfloor/ingest';
 import { Scope, type ScopedTx, type TenantDb } from '@watchfloor/tenancy';
 import { eventField, loadBatch, loadBatchEventRows, toBatchEvent, type BatchEvent } from './batch-events';
-import { createOtModelCache, loadTenantBasics, type OtModelCache, type TenantOtModel } from './tenant-context';
+import { createOtModelCache, loadTenantBasics, otSettingsOf, type OtModelCache, type TenantOtModel } from './tenant-context';
 
 export const INCIDENT_CHANGES_CHANNEL = 'wf:incident-changes';
 
@@ -53,7 +54,9 @@ export interface DetectBatchInput {
 }
 
 export interface DetectBatchResult {
-  status: 'done' | 'already_done' | 'missing_batch' | 'missing_tenant';
+  status: 'done' | 'already_done' | 'missing_batch' | 'missing_tenant' | 'invalid_input';
+  /** What was wrong with the input (status invalid_input). */
+  error?: string;
   events: number;
   sigmaMatches: number;
   otFindings: number;
@@ -94,6 +97,16 @@ interface AlertDraft {
 
 const WRITE_OPERATIONS = new Set(['write', 'program', 'control']);
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function inputProblem(input: DetectBatchInput): string | null {
+  if (!input || typeof input !== 'object') return 'input must be an object';
+  if (typeof input.tenantId !== 'string' || !UUID.test(input.tenantId)) return `tenantId is not a uuid: ${JSON.stringify(input.tenantId)}`;
+  if (typeof input.batchId !== 'string' || !UUID.test(input.batchId)) return `batchId is not a uuid: ${JSON.stringify(input.batchId)}`;
+  if (!(input.now instanceof Date) || Number.isNaN(input.now.getTime())) return 'now must be a valid Date';
+  return null;
+}
+
 function emptyResult(status: DetectBatchResult['status']): DetectBatchResult {
   return { status, events: 0, sigmaMatches: 0, otFindings: 0, correlationAlerts: 0, alertsInserted: 0, alertsDuplicate: 0, suppressed: 0, maintenance: 0, incidentChanges: [], skippedRules: [], otModelErrors: [] };
 }
@@ -111,8 +124,23 @@ function uniq<T>(xs: (T | null | undefined)[]): T[] {
   return [...new Set(xs.filter((x): x is T => x !== null && x !== undefined))];
 }
 
+export interface SensorSilenceResult {
+  tenants: number;
+  silentSensors: number;
+  alertsInserted: number;
+  incidentChanges: number;
+}
+
+export interface CorrelationSweepResult {
+  tenants: number;
+  alertsInserted: number;
+  incidentChanges: number;
+}
+
 export interface Detector {
   detectBatch(input: DetectBatchInput): Promise<DetectBatchResult>;
+  raiseSensorSilence(now: Date): Promise<SensorSilenceResult>;
+  sweepCorrelations(now: Date): Promise<CorrelationSweepResult>;
 }
 
 export function createDetector(options: DetectorOptions): Detector {
@@ -122,6 +150,8 @@ export function createDetector(options: DetectorOptions): Detector {
 
   async function detectBatch(input: DetectBatchInput): Promise<DetectBatchResult> {
     const { tenantId, batchId, now } = input;
+    const problem = inputProblem(input);
+    if (problem) return { ...emptyResult('invalid_input'), error: problem };
     // ---- read ---------------------------------------------------------------------------------
     const loaded = await db.withScope(Scope.tenant(tenantId), async (tx) => {
       const batch = await loadBatch(tx, tenantId, batchId);
@@ -183,53 +213,7 @@ export function createDetector(options: DetectorOptions): Detector {
 
       // ---- write ----------------------------------------------------------------------------------
       const windows = await loadMaintenanceWindows(tx, tenantId, events);
-      const suppressions = await loadSuppressions(tx, tenantId, now);
-      const list = [...drafts.values()].sort((a, b) => (a.dedupKey < b.dedupKey ? -1 : 1));
-      for (const d of list) classify(d, windows, suppressions, now);
-      const inserted = await insertAlerts(tx, tenantId, list);
-      result.alertsInserted = inserted.length;
-      result.alertsDuplicate = list.length - inserted.length;
-      const byKey = new Map(list.map((d) => [d.dedupKey, d]));
-      const silenced = new Map<string, number>();
-      for (const row of inserted) {
-        const d = byKey.get(row.dedup_key);
-        if (d?.disposition === 'SUPPRESSED') {
-          result.suppressed++;
-          if (d.suppressionId) silenced.set(d.suppressionId, (silenced.get(d.suppressionId) ?? 0) + 1);
-        } else if (d?.disposition === 'MAINTENANCE') result.maintenance++;
-      }
-      for (const [id, n] of silenced) {
-        await tx.query(`UPDATE suppressions SET silenced_count = silenced_count + $3, last_silenced_at = now() WHERE tenant_id = $1 AND id = $2`, [tenantId, id, n]);
-      }
-      // Every OPEN alert of this batch still outside an incident: those just inserted, and any a
-      // crashed earlier run left behind. Another worker's committed copies already have incidents.
-      const open = list.filter((d) => d.disposition === 'OPEN');
-      let changes: IncidentChange[] = [];
-      if (open.length > 0) {
-        const pending = await tx.query<{ id: string; dedup_key: string }>(
-          `SELECT id, dedup_key FROM alerts WHERE tenant_id = $1 AND dedup_key = ANY($2) AND disposition = 'OPEN' AND incident_id IS NULL`,
-          [tenantId, open.map((d) => d.dedupKey)],
-        );
-        if (pending.length > 0) {
-          await tx.query(`SELECT pg_advisory_xact_lock(hashtext('wf:incidents:' || $1::text))`, [tenantId]);
-          // Re-read under the lock: a concurrent run may have attached them while we waited.
-          const still = await tx.query<{ id: string; dedup_key: string }>(
-            `SELECT id, dedup_key FROM alerts WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND incident_id IS NULL`,
-            [tenantId, pending.map((p) => p.id)],
-          );
-          const forIncidents: AlertForIncident[] = still.map((p) => incidentView(p.id, byKey.get(p.dedup_key) as AlertDraft));
-          changes = await writeIncidentsForAlerts(tx, {
-            tenantId,
-            batchId,
-            alerts: forIncidents,
-            assets: model.assets.map((a) => ({ id: a.id, name: a.name, ip: a.ip, purdueLevel: a.purdueLevel, criticality: a.criticality })),
-            zones: model.zones.map((z) => ({ id: z.id, name: z.name, purdueLevel: z.purdueLevel })),
-            settings: incidentSettingsOf(loaded.basics.settings),
-            now,
-            techniqueLabel: attackIcsLabel,
-          });
-        }
-      }
+      const changes = await persistDrafts(tx, { tenantId, activityKey: batchId, drafts: [...drafts.values()], windows, model, settings: loaded.basics.settings, now, result });
       await markBatchDetected(tx, batchId);
       return changes;
     });
@@ -239,13 +223,59 @@ export function createDetector(options: DetectorOptions): Detector {
     await redis.del(stashKey(tenantId, batchId)).catch(() => undefined);
 
     // ---- after commit ---------------------------------------------------------------------------
-    if (changes.length > 0) {
-      if (options.emit) await options.emit(tenantId, changes);
-      const pipeline = redis.pipeline();
-      for (const c of changes) pipeline.publish(INCIDENT_CHANGES_CHANNEL, JSON.stringify({ tenantId, incidentId: c.incidentId, kind: c.kind }));
-      await pipeline.exec();
-    }
+    await announce(tenantId, changes);
     return result;
+  }
+
+  /** Domain events to the SLA queue and live changes to the API, after the commit. */
+  async function announce(tenantId: string, changes: IncidentChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    if (options.emit) await options.emit(tenantId, changes);
+    const pipeline = redis.pipeline();
+    for (const c of changes) pipeline.publish(INCIDENT_CHANGES_CHANNEL, JSON.stringify({ tenantId, incidentId: c.incidentId, kind: c.kind }));
+    await pipeline.exec();
+  }
+
+  /**
+   * The periodic sensor-silence sweep over every tenant: one `sensor_silence` alert per silent
+   * sensor and silence episode (dedup key on the sensor's last_event_at), grouped into incidents
+   * like any other alert. Tenants that disabled the built-in rule are skipped.
+   */
+  async function raiseSensorSilence(now: Date): Promise<SensorSilenceResult> {
+    const rows = await db.withScope(Scope.all('sensor silence sweep'), (tx) =>
+      tx.query<{ tenant_id: string; id: string; name: string; last_event_at: Date | null; expected_interval_seconds: number | null; created_at: Date; settings: Record<string, unknown> }>(
+        `SELECT s.tenant_id, s.id, s.name, s.last_event_at, s.expected_interval_seconds, s.created_at, t.settings
+           FROM sensors s JOIN tenants t ON t.id = s.tenant_id ORDER BY s.tenant_id, s.id`,
+      ),
+    );
+    const byTenant = new Map<string, typeof rows>();
+    for (const r of rows) byTenant.set(r.tenant_id, [...(byTenant.get(r.tenant_id) ?? []), r]);
+    const out: SensorSilenceResult = { tenants: byTenant.size, silentSensors: 0, alertsInserted: 0, incidentChanges: 0 };
+    for (const [tenantId, sensors] of byTenant) {
+      const settings = sensors[0].settings ?? {};
+      const tenantRules = await ruleCache.get(tenantId, placeholdersOf(settings));
+      const builtin = tenantRules.builtins.sensor_silence;
+      if (!builtin) continue;
+      const findings = silentSensors(
+        sensors.map((x) => ({ id: x.id, name: x.name, lastEventAt: x.last_event_at, expectedIntervalSeconds: x.expected_interval_seconds, createdAt: x.created_at })),
+        now,
+        otSettingsOf(settings, tenantRules),
+      );
+      if (findings.length === 0) continue;
+      out.silentSensors += findings.length;
+      const result = emptyResult('done');
+      const changes = await db.withScope(Scope.tenant(tenantId), async (tx) => {
+        const basics = await loadTenantBasics(tx, tenantId);
+        if (!basics) return [];
+        const model = await otModels.get(tx, tenantId, basics, tenantRules);
+        const drafts = findings.map((f) => silenceDraft(builtin.meta, f, now, model));
+        return persistDrafts(tx, { tenantId, activityKey: `silence:${now.toISOString().slice(0, 16)}`, drafts, windows: [], model, settings, now, result });
+      });
+      out.alertsInserted += result.alertsInserted;
+      out.incidentChanges += changes.length;
+      await announce(tenantId, changes);
+    }
+    return out;
   }
 
   function stashKey(tenantId: string, batchId: string): string {
@@ -275,7 +305,104 @@ export function createDetector(options: DetectorOptions): Detector {
     return [...byKey.values()];
   }
 
-  return { detectBatch };
+  /**
+   * Decides correlation windows that only close with time (lt/lte/eq conditions, or windows still
+   * waiting for an event of their group) for every tenant with correlations, and writes their
+   * alerts like a batch would. Run periodically with wall-clock `now`.
+   */
+  async function sweepCorrelations(now: Date): Promise<CorrelationSweepResult> {
+    const tenants = await db.withScope(Scope.all('correlation sweep'), (tx) => tx.query<{ id: string; settings: Record<string, unknown> }>(`SELECT id, settings FROM tenants ORDER BY id`));
+    const out: CorrelationSweepResult = { tenants: 0, alertsInserted: 0, incidentChanges: 0 };
+    for (const tenant of tenants) {
+      const tenantRules = await ruleCache.get(tenant.id, placeholdersOf(tenant.settings ?? {}));
+      if (tenantRules.correlations.length === 0) continue;
+      out.tenants++;
+      const alerts = await correlation.sweep(tenant.id, tenantRules.correlations, now);
+      if (alerts.length === 0) continue;
+      const result = emptyResult('done');
+      const changes = await db.withScope(Scope.tenant(tenant.id), async (tx) => {
+        const basics = await loadTenantBasics(tx, tenant.id);
+        if (!basics) return [];
+        const model = await otModels.get(tx, tenant.id, basics, tenantRules);
+        const drafts: AlertDraft[] = [];
+        for (const alert of alerts) {
+          const meta = tenantRules.correlationMeta.get(alert.correlationId);
+          if (meta) drafts.push(correlationDraft(meta, alert, new Map(), model));
+        }
+        return persistDrafts(tx, { tenantId: tenant.id, activityKey: `corr-sweep:${now.toISOString().slice(0, 16)}`, drafts, windows: [], model, settings: basics.settings, now, result });
+      });
+      out.alertsInserted += result.alertsInserted;
+      out.incidentChanges += changes.length;
+      await announce(tenant.id, changes);
+    }
+    return out;
+  }
+
+  return { detectBatch, raiseSensorSilence, sweepCorrelations };
+}
+
+interface PersistInput {
+  tenantId: string;
+  /** Dedup scope of the timeline's 'alert_attached' entries: the batch id (or the silence sweep's). */
+  activityKey: string;
+  drafts: AlertDraft[];
+  windows: MaintenanceWindow[];
+  model: TenantOtModel;
+  settings: Record<string, unknown>;
+  now: Date;
+  result: DetectBatchResult;
+}
+
+/**
+ * Maintenance and suppressions, alert rows (ON CONFLICT DO NOTHING), suppression counters, and the
+ * incidents of the OPEN alerts still outside one. Runs inside the caller's transaction.
+ */
+async function persistDrafts(tx: ScopedTx, p: PersistInput): Promise<IncidentChange[]> {
+  const { tenantId, now, result, model } = p;
+  const suppressions = await loadSuppressions(tx, tenantId, now);
+  const list = [...p.drafts].sort((a, b) => (a.dedupKey < b.dedupKey ? -1 : 1));
+  for (const d of list) classify(d, p.windows, suppressions, now);
+  const inserted = await insertAlerts(tx, tenantId, list);
+  result.alertsInserted += inserted.length;
+  result.alertsDuplicate += list.length - inserted.length;
+  const byKey = new Map(list.map((d) => [d.dedupKey, d]));
+  const silenced = new Map<string, number>();
+  for (const row of inserted) {
+    const d = byKey.get(row.dedup_key);
+    if (d?.disposition === 'SUPPRESSED') {
+      result.suppressed++;
+      if (d.suppressionId) silenced.set(d.suppressionId, (silenced.get(d.suppressionId) ?? 0) + 1);
+    } else if (d?.disposition === 'MAINTENANCE') result.maintenance++;
+  }
+  for (const [id, n] of silenced) {
+    await tx.query(`UPDATE suppressions SET silenced_count = silenced_count + $3, last_silenced_at = now() WHERE tenant_id = $1 AND id = $2`, [tenantId, id, n]);
+  }
+  // Every OPEN alert of these drafts still outside an incident: those just inserted, and any a
+  // crashed earlier run left behind. Another worker's committed copies already have incidents.
+  const open = list.filter((d) => d.disposition === 'OPEN');
+  if (open.length === 0) return [];
+  const pending = await tx.query<{ id: string; dedup_key: string }>(
+    `SELECT id, dedup_key FROM alerts WHERE tenant_id = $1 AND dedup_key = ANY($2) AND disposition = 'OPEN' AND incident_id IS NULL`,
+    [tenantId, open.map((d) => d.dedupKey)],
+  );
+  if (pending.length === 0) return [];
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtext('wf:incidents:' || $1::text))`, [tenantId]);
+  // Re-read under the lock: a concurrent run may have attached them while we waited.
+  const still = await tx.query<{ id: string; dedup_key: string }>(
+    `SELECT id, dedup_key FROM alerts WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND incident_id IS NULL`,
+    [tenantId, pending.map((x) => x.id)],
+  );
+  const forIncidents: AlertForIncident[] = still.map((x) => incidentView(x.id, byKey.get(x.dedup_key) as AlertDraft));
+  return writeIncidentsForAlerts(tx, {
+    tenantId,
+    batchId: p.activityKey,
+    alerts: forIncidents,
+    assets: model.assets.map((a) => ({ id: a.id, name: a.name, ip: a.ip, purdueLevel: a.purdueLevel, criticality: a.criticality })),
+    zones: model.zones.map((z) => ({ id: z.id, name: z.name, purdueLevel: z.purdueLevel })),
+    settings: incidentSettingsOf(p.settings),
+    now,
+    techniqueLabel: attackIcsLabel,
+  });
 }
 
 function addDraft(drafts: Map<string, AlertDraft>, d: AlertDraft): void {
@@ -345,6 +472,22 @@ function otDraft(meta: RuleMeta, finding: OtFinding, ev: BatchEvent, model: Tena
   d.summary = finding.title;
   d.details = { detection: finding.detection, ...finding.details, finding: true };
   (d as AlertDraft & { finding?: OtFinding }).finding = finding;
+  return d;
+}
+
+function silenceDraft(meta: RuleMeta, finding: OtFinding, now: Date, model: TenantOtModel): AlertDraft {
+  const d = baseDraft(meta, null, model, null, null);
+  const lastEventAt = (finding.details.lastEventAt as string | null) ?? 'never';
+  d.dedupKey = `${meta.ruleRef}:${String(finding.details.sensorId)}:${lastEventAt}`;
+  d.eventTs = now;
+  d.eventIds = [];
+  d.eventCount = 0;
+  d.severity = finding.severity;
+  d.techniques = finding.techniques;
+  d.groupingEntity = finding.groupingEntity;
+  d.summary = finding.title;
+  d.details = { detection: finding.detection, ...finding.details };
+  d.fields = { sensorId: finding.details.sensorId, sensorName: finding.details.sensorName };
   return d;
 }
 

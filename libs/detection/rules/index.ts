@@ -18,7 +18,7 @@ export type {
   DetectionRuleView,
   RuleStoreError,
 } from './rule-import';
-export { createRuleVersions, ruleVersionKeys, type RuleVersions } from './rule-versions';
+export { createRuleVersions, detectionKeyPrefix, ruleVersionKeys, type RuleVersions } from './rule-versions';
 export {
   loadTenantRules,
   compileTenantRules,
@@ -29,4 +29,5 @@ export {
 } from './tenant-rule-set';
 export type { StoredRule, RuleMeta, TenantRules, TenantRuleCache } from './tenant-rule-set';
 export { importShippedRules, type ShippedRulesReport } from './global-rules';
+export { createRuleStore, type RuleStore } from './rule-store';
 export { findRepositoryRoot, readRuleFiles } from './repository-root';

@@ -163,6 +163,8 @@ export async function importDetectionRules(db: TenantDb, versions: RuleVersions 
   const tenantId = input.tenantId ?? null;
   const actor = input.actor ?? null;
   const items: RuleImportItem[] = [];
+  const refuseAll = (reason: string) => summarise(tenantId, actor, [{ sigmaId: null, title: null, kind: null, status: 'REFUSED', reason, documentIndex: 0 }]);
+  if (tenantId !== null && (typeof tenantId !== 'string' || !UUID.test(tenantId))) return refuseAll(`tenantId is not a uuid: ${JSON.stringify(tenantId)}`);
   if (typeof input.yaml !== 'string' || input.yaml.trim() === '') {
     return summarise(tenantId, actor, [{ sigmaId: null, title: null, kind: null, status: 'REFUSED', reason: 'the YAML text is empty', documentIndex: 0 }]);
   }
@@ -198,7 +200,8 @@ export async function importDetectionRules(db: TenantDb, versions: RuleVersions 
 
   const scope = tenantId === null ? Scope.all('import global detection rules') : Scope.tenant(tenantId);
   let changed = false;
-  await db.withScope(scope, async (tx) => {
+  const tenantKnown = await db.withScope(scope, async (tx) => {
+    if (tenantId !== null && (await tx.query(`SELECT 1 FROM tenants WHERE id = $1`, [tenantId])).length === 0) return false;
     // Serialise imports per owner so two imports of the same rule cannot both insert it.
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext('wf:rules:' || $1::text))`, [tenantId ?? ZERO_UUID]);
     const visible = await tx.query<StoredRuleRow & { owner_tenant_id: string | null }>(
@@ -224,7 +227,9 @@ export async function importDetectionRules(db: TenantDb, versions: RuleVersions 
       changed = true;
       items.push({ sigmaId: c.sigmaId, title: c.title, kind: c.kind, status: existing ? 'UPDATED' : 'IMPORTED', ruleId: row.id, version: row.version, documentIndex: c.documentIndex });
     }
+    return true;
   });
+  if (!tenantKnown) return refuseAll(`no tenant ${tenantId}`);
   if (changed && versions) await versions.bump(tenantId);
   return summarise(tenantId, actor, items);
 }
@@ -459,7 +464,9 @@ export async function listDetectionRules(
   return db.withScope(scope, async (tx) => {
     const where = tenantId === null ? 'r.owner_tenant_id IS NULL' : '(r.owner_tenant_id IS NULL OR r.owner_tenant_id = $1::uuid)';
     const all = await tx.query<RuleViewRow>(`${VIEW_SELECT} WHERE ${where} ORDER BY r.title, r.id`, [tenantId]);
-    const start = input.after ? all.findIndex((r) => r.id === input.after) + 1 : 0;
+    const afterIndex = input.after ? all.findIndex((r) => r.id === input.after) : -1;
+    if (input.after && afterIndex < 0) return { ok: false as const, code: 'BAD_USER_INPUT' as const, message: 'after names no rule of this listing' };
+    const start = afterIndex + 1;
     const page = all.slice(start, start + first);
     return { ok: true as const, rules: page.map(toView), totalCount: all.length, hasNextPage: start + first < all.length };
   });

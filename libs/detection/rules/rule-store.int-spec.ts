@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '../../../test/harness';
-import { createRuleVersions, createTenantRuleCache, ensureBuiltinRules, importDetectionRules, importShippedRules, listDetectionRules, setRuleEnabled } from '.';
+import { createRuleStore, createRuleVersions, createTenantRuleCache, ensureBuiltinRules, importDetectionRules, importShippedRules, listDetectionRules, setRuleEnabled } from '.';
 
 const ruleYaml = (id: string, title: string, value = 'S0') => `title: ${title}
 id: ${id}
@@ -81,6 +81,11 @@ describe('rule store (Postgres + Redis)', () => {
     const ruleId = rep.items[0].ruleId as string;
     expect(await setRuleEnabled(t.db, versions, { ruleId, tenantId: tenantB, enabled: false })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
     expect(await setRuleEnabled(t.db, versions, { ruleId: 'nope', tenantId: tenantB, enabled: false })).toMatchObject({ ok: false, code: 'BAD_USER_INPUT' });
+    const unknown = crypto.randomUUID();
+    expect((await importDetectionRules(t.db, versions, { tenantId: unknown, yaml: ruleYaml(crypto.randomUUID(), 'x') })).items).toEqual([
+      { sigmaId: null, title: null, kind: null, status: 'REFUSED', reason: `no tenant ${unknown}`, documentIndex: 0 },
+    ]);
+    expect((await importDetectionRules(t.db, versions, { tenantId: 'acme', yaml: 'title: x' })).items[0].reason).toBe('tenantId is not a uuid: "acme"');
   });
 
   it('registers built-in OT detections once and imports the shipped rules idempotently', async () => {
@@ -99,6 +104,24 @@ describe('rule store (Postgres + Redis)', () => {
     expect(n).toBe(5);
     const [corr] = await t.owner.query(`SELECT kind, level FROM detection_rules WHERE name = 'watchfloor_ot_zone_port_scan'`);
     expect(corr).toEqual({ kind: 'CORRELATION', level: 'high' });
+  });
+
+  it('lets a tenant copy of a global rule shadow it for that tenant only; built-ins cannot be replaced', async () => {
+    const versions = createRuleVersions(r.redis, `${r.prefix}:`);
+    const id = crypto.randomUUID();
+    await importDetectionRules(t.db, versions, { tenantId: null, yaml: ruleYaml(id, 'Global original', 'S0') });
+    const copy = await importDetectionRules(t.db, versions, { tenantId: tenantA, yaml: ruleYaml(id, 'Tenant A tuned copy', 'REJ') });
+    expect(copy.items[0]).toMatchObject({ status: 'IMPORTED', version: 1 });
+    const rows = await t.owner.query(`SELECT owner_tenant_id, title FROM detection_rules WHERE sigma_id = $1 ORDER BY owner_tenant_id NULLS FIRST`, [id]);
+    expect(rows).toEqual([{ owner_tenant_id: null, title: 'Global original' }, { owner_tenant_id: tenantA, title: 'Tenant A tuned copy' }]);
+    const cache = createTenantRuleCache(t.db, versions);
+    const titleFor = async (tenant: string) => [...(await cache.get(tenant, {})).ruleMeta.values()].filter((m) => m.ruleRef === id).map((m) => m.title);
+    expect(await titleFor(tenantA)).toEqual(['Tenant A tuned copy']);
+    expect(await titleFor(tenantB)).toEqual(['Global original']);
+
+    const builtin = `title: Fake\nid: watchfloor.ot.control_write\nlogsource: { product: zeek }\ndetection:\n  sel: { a: b }\n  condition: sel\n`;
+    const refused = await importDetectionRules(t.db, versions, { tenantId: null, yaml: builtin });
+    expect(refused.items[0]).toMatchObject({ status: 'REFUSED', reason: expect.stringMatching(/built-in/) });
   });
 
   it('enables and disables per tenant and invalidates the compiled rule sets of every worker', async () => {
@@ -125,9 +148,34 @@ describe('rule store (Postgres + Redis)', () => {
     const listA = await listDetectionRules(t.db, { tenantId: tenantA });
     if (!listA.ok) throw new Error('listing failed');
     expect(listA.rules.find((x) => x.id === ruleId)?.enabled).toBe(false);
+    // pages of 2 walk the same listing
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const page = await listDetectionRules(t.db, { tenantId: tenantA, first: 2, after });
+      if (!page.ok) throw new Error(page.message);
+      seen.push(...page.rules.map((x) => x.id));
+      if (!page.hasNextPage) break;
+      after = page.rules[page.rules.length - 1].id;
+    }
+    expect(seen).toEqual(listA.rules.map((x) => x.id));
+    expect(await listDetectionRules(t.db, { tenantId: tenantA, after: crypto.randomUUID() })).toMatchObject({ ok: false, code: 'BAD_USER_INPUT' });
+    expect(await listDetectionRules(t.db, { tenantId: tenantA, first: 0 })).toMatchObject({ ok: false, code: 'BAD_USER_INPUT' });
 
     await setRuleEnabled(t.db, versions, { ruleId, tenantId: tenantA, enabled: true });
     expect(has(await workerTwo.get(tenantA, {}))).toBe(true);
+  });
+
+  it('binds the service functions to the worker-visible counters through createRuleStore', async () => {
+    const store = createRuleStore(t.db, r.redis, `{${r.prefix}}`);
+    const rep = await store.importDetectionRules({ tenantId: tenantB, yaml: ruleYaml(crypto.randomUUID(), 'Via the store'), actor: 'api' });
+    expect(rep.items[0].status).toBe('IMPORTED');
+    expect(await r.redis.get(`${r.prefix}:rules:version:${tenantB}`)).toBe('1'); // what a worker with QUEUE_PREFIX {prefix} reads
+    const off = await store.setRuleEnabled({ ruleId: rep.items[0].ruleId as string, tenantId: tenantB, enabled: false });
+    expect(off.ok).toBe(true);
+    expect(await r.redis.get(`${r.prefix}:rules:version:${tenantB}`)).toBe('2');
+    const list = await store.listDetectionRules({ tenantId: tenantB });
+    expect(list.ok && list.rules.find((x) => x.title === 'Via the store')?.enabled).toBe(false);
   });
 
   it('compiles placeholders per tenant from the given values and skips a rule a tenant has no values for', async () => {

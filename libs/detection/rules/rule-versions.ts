@@ -12,6 +12,16 @@ export interface RuleVersions {
   read(tenantId: string): Promise<string>;
 }
 
+/**
+ * Key prefix of the detection state in Redis (rule-set versions, correlation windows, stashes):
+ * the BullMQ QUEUE_PREFIX without its hash-tag braces ('{wf}' → 'wf:'), so correlation keys keep
+ * their own per-tenant hash tags on Redis Cluster. Worker and API must use the same prefix:
+ * createRuleVersions(redis, detectionKeyPrefix(config.QUEUE_PREFIX)).
+ */
+export function detectionKeyPrefix(queuePrefix: string): string {
+  return `${queuePrefix.replace(/[{}]/g, '')}:`;
+}
+
 export function ruleVersionKeys(prefix: string, tenantId: string | null): string {
   return tenantId === null ? `${prefix}rules:version` : `${prefix}rules:version:${tenantId}`;
 }
