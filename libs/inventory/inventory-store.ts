@@ -29,7 +29,7 @@ export async function upsertZone(tx: ScopedTx, caller: Caller, input: ZoneInput)
   if (input.id) {
     const [before] = await tx.query<ZoneObject>(`SELECT ${ZONE_COLUMNS} FROM zones WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, [input.tenantId, input.id]);
     if (!before) throw notFound('zone', input.id);
-    // UPDATE … RETURNING comes back from TypeORM as [rows, count]: update, then read.
+    // Update, then read the row back in the shape the API returns.
     await tx.query(`UPDATE zones SET name = $2, purdue_level = $3, cidrs = $4::cidr[], description = $5, updated_at = now() WHERE tenant_id = $1 AND id = $6`, [
       ...params, input.id,
     ]);

@@ -81,7 +81,6 @@ export async function generateReport(db: TenantDb, reportId: string, options: Ge
 
   const started = await db.withScope(scope, (tx) =>
     tx.query<{ status: string }>(
-      // Wrapped in a SELECT: TypeORM returns [rows, count] for a bare UPDATE … RETURNING.
       `WITH started AS (
          UPDATE reports SET status = CASE WHEN status = 'READY' THEN status ELSE 'RUNNING' END,
            started_at = CASE WHEN status = 'READY' THEN started_at ELSE now() END, error = CASE WHEN status = 'READY' THEN error ELSE NULL END
