@@ -91,7 +91,7 @@ export async function writeEventBatch(db: TenantDb, partitions: EventPartitionCa
     if (t >= from.getTime() && t < to.getTime()) days.add(utcDay(row.ts));
   }
   // Partition DDL runs in its own short transaction before the batch, so the batch never waits on it.
-  if (days.size) await partitions.ensure(db, days);
+  if (days.size) await ensurePartitions(db, partitions, days);
 
   return db.withScope(Scope.tenant(input.tenantId), async (tx) => {
     const candidates = await withoutKnownReceivedAtEvents(tx, input.tenantId, input.rows);
@@ -131,6 +131,24 @@ export async function writeEventBatch(db: TenantDb, partitions: EventPartitionCa
     }
     return { accepted, duplicates, minTs, maxTs, status };
   });
+}
+
+/**
+ * partitions.ensure, run again when it fails with duplicate_table (42P07): two requests (or two
+ * processes) creating the same new day race inside wf_ensure_event_partition, whose re-check after
+ * its advisory lock can still miss the other's committed table (a cached negative catalog lookup).
+ * The next transaction sees the table and returns at once.
+ */
+async function ensurePartitions(db: TenantDb, partitions: EventPartitionCache, days: Set<string>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await partitions.ensure(db, days);
+    } catch (err) {
+      const e = err as { code?: unknown; driverError?: { code?: unknown } } | null;
+      const code = e?.code ?? e?.driverError?.code;
+      if (attempt >= 3 || code !== '42P07') throw err;
+    }
+  }
 }
 
 interface PgConnection {
