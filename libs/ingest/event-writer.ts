@@ -2,7 +2,7 @@
 // the ingest_batches outbox row and the sensor's heartbeat. 202 is answered only after it commits.
 import type { EventPartitionCache } from '@watchfloor/db';
 import { Scope, type ScopedTx, type TenantDb } from '@watchfloor/tenancy';
-import type { EventRow } from './event-batch';
+import { restorableRawJson, type EventRow } from './event-batch';
 
 export interface BatchWriteInput {
   tenantId: string;
@@ -93,6 +93,24 @@ export async function writeEventBatch(db: TenantDb, partitions: EventPartitionCa
   // Partition DDL runs in its own short transaction before the batch, so the batch never waits on it.
   if (days.size) await ensurePartitions(db, partitions, days);
 
+  try {
+    return await writeRows(db, input, chunkSize);
+  } catch (err) {
+    // raw taken verbatim from a JSON line that jsonb refuses after all (a number beyond numeric's
+    // range, which JavaScript read as 0 or as a rounded value): store the batch again with raw
+    // re-serialized from the parsed value, as it was stored before raw lines were kept verbatim.
+    if (sqlState(err)?.startsWith('22') !== true) throw err;
+    return writeRows(db, { ...input, rows: input.rows.map((row) => ({ ...row, rawJson: restorableRawJson(row.rawJson) })) }, chunkSize);
+  }
+}
+
+function sqlState(err: unknown): string | undefined {
+  const e = err as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = e?.code ?? e?.driverError?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+async function writeRows(db: TenantDb, input: BatchWriteInput, chunkSize: number): Promise<BatchWriteResult> {
   return db.withScope(Scope.tenant(input.tenantId), async (tx) => {
     const candidates = await withoutKnownReceivedAtEvents(tx, input.tenantId, input.rows);
     const execute = await statementRunner(tx);
@@ -144,9 +162,7 @@ async function ensurePartitions(db: TenantDb, partitions: EventPartitionCache, d
     try {
       return await partitions.ensure(db, days);
     } catch (err) {
-      const e = err as { code?: unknown; driverError?: { code?: unknown } } | null;
-      const code = e?.code ?? e?.driverError?.code;
-      if (attempt >= 3 || code !== '42P07') throw err;
+      if (attempt >= 3 || sqlState(err) !== '42P07') throw err;
     }
   }
 }
