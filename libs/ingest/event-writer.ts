@@ -85,11 +85,15 @@ export function utcDay(ts: Date): string {
 export async function writeEventBatch(db: TenantDb, partitions: EventPartitionCache, input: BatchWriteInput, options: BatchWriteOptions): Promise<BatchWriteResult> {
   const chunkSize = Math.min(options.chunkSize ?? DEFAULT_CHUNK, MAX_CHUNK);
   const { from, to } = options.partitionWindow;
-  const days = new Set<string>();
+  // Day numbers first (integer math per row), formatted once per distinct day.
+  const dayNumbers = new Set<number>();
+  const fromMs = from.getTime();
+  const toMs = to.getTime();
   for (const row of input.rows) {
     const t = row.ts.getTime();
-    if (t >= from.getTime() && t < to.getTime()) days.add(utcDay(row.ts));
+    if (t >= fromMs && t < toMs) dayNumbers.add(Math.floor(t / 86400000));
   }
+  const days = new Set([...dayNumbers].map((d) => utcDay(new Date(d * 86400000))));
   // Partition DDL runs in its own short transaction before the batch, so the batch never waits on it.
   if (days.size) await ensurePartitions(db, partitions, days);
 
