@@ -205,7 +205,7 @@ function rawJsonOf(event: NormalizedEvent, line: string | undefined): string {
 
 const REFUSED_ESCAPE = /\\u(?:0000|[dD][89a-fA-F])/;
 
-/** A \u0000 or a surrogate escape (paired ones too: rare, and storableJson keeps those). */
+/** A \u0000 or a surrogate escape (a paired one too: rare, so it simply takes the slow path). */
 function hasRefusedEscape(text: string): boolean {
   return text.includes('\\u') && REFUSED_ESCAPE.test(text);
 }
