@@ -101,6 +101,21 @@ describe('POST /v1/events', () => {
     expect(res.body.accepted).toBe(1);
   });
 
+  it('stores raw lines as sent, and falls back to re-serialized raw when jsonb refuses a number', async () => {
+    const exact = JSON.stringify(eveAlert(70)).replace(/"flow_id":\d+/, '"flow_id":1234567890123456789');
+    const tiny = JSON.stringify(eveAlert(71)).replace('{', '{"tiny":1e-20000,');
+    const res = await k.post(`${exact}\n`);
+    expect(res.body).toMatchObject({ accepted: 1, rejected: [] });
+    const [stored] = await k.t.owner.query(`SELECT raw->>'flow_id' AS flow FROM events WHERE batch_id = $1`, [res.body.batchId]);
+    expect(stored.flow).toBe('1234567890123456789');
+    // One refused number in the batch: the whole batch is stored, raw rebuilt from the parsed values.
+    const both = await k.post(`${tiny}\n${JSON.stringify(eveAlert(72))}\n`);
+    expect(both.status).toBe(202);
+    expect(both.body).toMatchObject({ accepted: 2, rejected: [] });
+    const rows = await k.t.owner.query(`SELECT raw->'tiny' AS tiny FROM events WHERE batch_id = $1 ORDER BY raw->>'flow_id'`, [both.body.batchId]);
+    expect(rows.map((r: { tiny: unknown }) => r.tiny)).toEqual([0, null]);
+  });
+
   it('accepts a gzip body', async () => {
     const res = await k.post(zlib.gzipSync(ndjson([eveAlert(50), eveAlert(51)])), { headers: { 'content-encoding': 'gzip' } });
     expect(res.status).toBe(202);

@@ -1,5 +1,5 @@
 import type { NormalizedEvent } from '@watchfloor/normalize';
-import { EventBatchAssembler, storableJson, toEventRow } from './event-batch';
+import { EventBatchAssembler, restorableRawJson, storableJson, toEventRow } from './event-batch';
 
 const SENSOR = '6f1c1b52-2a7e-4b55-9f0e-0c8d3c2a9b11';
 const receivedAt = new Date('2026-11-25T12:00:00Z');
@@ -75,6 +75,35 @@ describe('toEventRow', () => {
 
   it('rejects an event without a valid timestamp', () => {
     expect(toEventRow(SENSOR, event({ ts: new Date(NaN) }))).toMatch(/timestamp/);
+  });
+});
+
+describe('raw of a line', () => {
+  const rowOf = (line: string, format: 'auto' | 'cef' = 'auto') => {
+    const a = new EventBatchAssembler(SENSOR, { format, receivedAt }, 10);
+    a.addLine(1, line);
+    const batch = a.finish();
+    if (batch.rows.length !== 1) throw new Error(JSON.stringify(batch.rejected));
+    return batch.rows[0];
+  };
+
+  it('stores a JSON line as received (trimmed), big integers and all', () => {
+    const line = '{"timestamp":"2026-11-25T11:59:00Z", "event_type":"flow","flow_id":1234567890123456789,"n":1.50}';
+    expect(rowOf(`\ufeff ${line}  `).rawJson).toBe(line);
+  });
+
+  it('re-serializes a line with escapes jsonb refuses, and CEF lines (raw is not the line)', () => {
+    const nul = '{"timestamp":"2026-11-25T11:59:00Z","event_type":"flow","s":"a\\u0000b","lone":"\\uDC00"}';
+    const json = rowOf(nul).rawJson;
+    expect(json).not.toMatch(/\\u0000|\\udc00/i);
+    expect(JSON.parse(json)).toMatchObject({ s: 'a\uFFFDb', lone: '\uFFFD' });
+    const cef = 'CEF:0|Fortinet|FortiGate|7.2|13|traffic denied|5|src=10.10.0.1 dst=10.30.0.11 rt=1764068340000';
+    expect(JSON.parse(rowOf(cef).rawJson)).toMatchObject({ deviceVendor: expect.any(String) });
+    expect(rowOf(cef).rawJson).not.toBe(cef);
+  });
+
+  it('restorableRawJson gives what storableJson would have stored', () => {
+    expect(restorableRawJson('{"a":1e-20000,"b":"x\\u0000"}')).toBe('{"a":0,"b":"x\uFFFD"}');
   });
 });
 

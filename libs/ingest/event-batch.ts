@@ -84,7 +84,7 @@ export class EventBatchAssembler {
   addLine(lineNo: number, text: string): void {
     if (isBlank(text)) return;
     this.countRecord();
-    this.take(lineNo, parseTextLine(text, this.parseOptions));
+    this.take(lineNo, parseTextLine(text, this.parseOptions), text);
   }
 
   /** An already parsed JSON value (an element of a JSON array body, or the body's one object). */
@@ -119,9 +119,9 @@ export class EventBatchAssembler {
     }
   }
 
-  private take(lineNo: number, result: ParseResult): void {
+  private take(lineNo: number, result: ParseResult, sourceText?: string): void {
     if (!result.ok) return this.reject(lineNo, result.error);
-    const row = toEventRow(this.sensorId, result.event);
+    const row = toEventRow(this.sensorId, result.event, sourceText);
     if (typeof row === 'string') return this.reject(lineNo, row);
     if (this.byId.has(row.id)) {
       this.duplicates++;
@@ -144,13 +144,18 @@ function isBlank(text: string): boolean {
  * The stored form of a normalized event, or an error string. Values Postgres would refuse (NUL
  * characters, unpaired surrogates in jsonb, malformed addresses, out-of-range integers) are
  * neutralised here so that one odd record can never fail the whole batch's INSERT.
+ *
+ * `sourceText` is the line the event was parsed from, when it came from one: the id is then the
+ * hash of that line (see eventFingerprint), and a JSON line is stored as `raw` as it was received
+ * instead of being serialized again (see rawJsonOf).
  */
-export function toEventRow(sensorId: string, event: NormalizedEvent): EventRow | string {
+export function toEventRow(sensorId: string, event: NormalizedEvent, sourceText?: string): EventRow | string {
   const time = event.ts instanceof Date ? event.ts.getTime() : NaN;
   if (!Number.isFinite(time)) return 'the event has no valid timestamp';
+  const line = typeof sourceText === 'string' ? sourceText.trim() : undefined;
   let id: string;
   try {
-    id = fingerprintToUuid(eventFingerprint(sensorId, event));
+    id = fingerprintToUuid(eventFingerprint(sensorId, event, line));
   } catch (err) {
     return `cannot fingerprint the event: ${(err as Error).message}`;
   }
@@ -180,8 +185,34 @@ export function toEventRow(sensorId: string, event: NormalizedEvent): EventRow |
     otUnitId: int32(event.otUnitId),
     otOperation: text(event.otOperation),
     message: text(event.message),
-    rawJson: storableJson(event.raw ?? {}),
+    rawJson: rawJsonOf(event, line),
   };
+}
+
+/**
+ * The JSON text stored as `raw`. A JSON line whose object became `raw` unchanged (every format
+ * but CEF keeps the parsed record itself) is that line: jsonb reads it into the same value
+ * (duplicate keys: the last wins in both), so serializing the parsed object again is wasted work.
+ * Escapes jsonb refuses (\u0000, unpaired surrogates) send it through storableJson. Numbers
+ * jsonb cannot hold although JavaScript can (an exponent beyond ±16383, which JavaScript reads as
+ * 0) fail the INSERT instead; the writer then stores the batch again through storableJson
+ * (restorableRawJson).
+ */
+function rawJsonOf(event: NormalizedEvent, line: string | undefined): string {
+  if (line !== undefined && event.sourceFormat !== 'cef' && line.charCodeAt(0) === 123 /* { */ && !hasRefusedEscape(line)) return line;
+  return storableJson(event.raw ?? {});
+}
+
+const REFUSED_ESCAPE = /\\u(?:0000|[dD][89a-fA-F])/;
+
+/** A \u0000 or a surrogate escape (a paired one too: rare, so it simply takes the slow path). */
+function hasRefusedEscape(text: string): boolean {
+  return text.includes('\\u') && REFUSED_ESCAPE.test(text);
+}
+
+/** raw as storableJson writes it, from the JSON text a row holds (the writer's fallback). */
+export function restorableRawJson(rawJson: string): string {
+  return storableJson(JSON.parse(rawJson));
 }
 
 const NUL = /\0/g;

@@ -2,7 +2,7 @@
 // the ingest_batches outbox row and the sensor's heartbeat. 202 is answered only after it commits.
 import type { EventPartitionCache } from '@watchfloor/db';
 import { Scope, type ScopedTx, type TenantDb } from '@watchfloor/tenancy';
-import type { EventRow } from './event-batch';
+import { restorableRawJson, type EventRow } from './event-batch';
 
 export interface BatchWriteInput {
   tenantId: string;
@@ -85,14 +85,36 @@ export function utcDay(ts: Date): string {
 export async function writeEventBatch(db: TenantDb, partitions: EventPartitionCache, input: BatchWriteInput, options: BatchWriteOptions): Promise<BatchWriteResult> {
   const chunkSize = Math.min(options.chunkSize ?? DEFAULT_CHUNK, MAX_CHUNK);
   const { from, to } = options.partitionWindow;
-  const days = new Set<string>();
+  // Day numbers first (integer math per row), formatted once per distinct day.
+  const dayNumbers = new Set<number>();
+  const fromMs = from.getTime();
+  const toMs = to.getTime();
   for (const row of input.rows) {
     const t = row.ts.getTime();
-    if (t >= from.getTime() && t < to.getTime()) days.add(utcDay(row.ts));
+    if (t >= fromMs && t < toMs) dayNumbers.add(Math.floor(t / 86400000));
   }
+  const days = new Set([...dayNumbers].map((d) => utcDay(new Date(d * 86400000))));
   // Partition DDL runs in its own short transaction before the batch, so the batch never waits on it.
-  if (days.size) await partitions.ensure(db, days);
+  if (days.size) await ensurePartitions(db, partitions, days);
 
+  try {
+    return await writeRows(db, input, chunkSize);
+  } catch (err) {
+    // raw taken verbatim from a JSON line that jsonb refuses after all (a number beyond numeric's
+    // range, which JavaScript read as 0 or as a rounded value): store the batch again with raw
+    // re-serialized from the parsed value, as it was stored before raw lines were kept verbatim.
+    if (sqlState(err)?.startsWith('22') !== true) throw err;
+    return writeRows(db, { ...input, rows: input.rows.map((row) => ({ ...row, rawJson: restorableRawJson(row.rawJson) })) }, chunkSize);
+  }
+}
+
+function sqlState(err: unknown): string | undefined {
+  const e = err as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = e?.code ?? e?.driverError?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+async function writeRows(db: TenantDb, input: BatchWriteInput, chunkSize: number): Promise<BatchWriteResult> {
   return db.withScope(Scope.tenant(input.tenantId), async (tx) => {
     const candidates = await withoutKnownReceivedAtEvents(tx, input.tenantId, input.rows);
     const execute = await statementRunner(tx);
@@ -131,6 +153,22 @@ export async function writeEventBatch(db: TenantDb, partitions: EventPartitionCa
     }
     return { accepted, duplicates, minTs, maxTs, status };
   });
+}
+
+/**
+ * partitions.ensure, run again when it fails with duplicate_table (42P07): two requests (or two
+ * processes) creating the same new day race inside wf_ensure_event_partition, whose re-check after
+ * its advisory lock can still miss the other's committed table (a cached negative catalog lookup).
+ * The next transaction sees the table and returns at once.
+ */
+async function ensurePartitions(db: TenantDb, partitions: EventPartitionCache, days: Set<string>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await partitions.ensure(db, days);
+    } catch (err) {
+      if (attempt >= 3 || sqlState(err) !== '42P07') throw err;
+    }
+  }
 }
 
 interface PgConnection {

@@ -74,6 +74,29 @@ describe('eventFingerprint', () => {
   });
 });
 
+describe('eventFingerprint from the source line', () => {
+  it('hashes the framed sensor id and the line itself, surrounding whitespace ignored', () => {
+    const e = event(ALERT);
+    const expected = createHash('sha256').update(`9:sensor-01\ntext:${ALERT}`).digest('hex').slice(0, 32);
+    expect(eventFingerprint('sensor-01', e, ALERT)).toBe(expected);
+    expect(eventFingerprint('sensor-01', e, `\ufeff  ${ALERT} \t`)).toBe(expected);
+    expect(eventFingerprint('sensor-01', e, ALERT)).not.toBe(eventFingerprint('sensor-01', e));
+  });
+
+  it('a resent line keeps its id; the same record serialized otherwise is another event', () => {
+    const reordered = JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(ALERT) as Record<string, unknown>).reverse()));
+    expect(eventFingerprint('s1', event(ALERT), ALERT)).toBe(eventFingerprint('s1', event(ALERT, { ...OPTS, receivedAt: new Date('2026-03-01T00:00:00Z') }), ALERT));
+    expect(eventFingerprint('s1', event(reordered), reordered)).not.toBe(eventFingerprint('s1', event(ALERT), ALERT));
+    expect(eventFingerprint('s2', event(ALERT), ALERT)).not.toBe(eventFingerprint('s1', event(ALERT), ALERT));
+  });
+
+  it("the record's own id still decides when it has one", () => {
+    const line = JSON.stringify({ class_uid: 2004, time: 1718280000123, metadata: { uid: 'evt-1', product: { name: 'P' } }, message: 'm' });
+    const e = event(line);
+    expect(eventFingerprint('s1', e, line)).toBe(createHash('sha256').update('2:s1\nid:evt-1').digest('hex').slice(0, 32));
+  });
+});
+
 describe('fingerprintToUuid', () => {
   it('formats 8-4-4-4-12 with version 8 and the RFC variant', () => {
     expect(fingerprintToUuid('0123456789abcdef0123456789ABCDEF')).toBe('01234567-89ab-8def-8123-456789abcdef');
