@@ -7,7 +7,7 @@ import { createDetector, type Detector } from '@watchfloor/detection/pipeline';
 import { createRuleVersions, createTenantRuleCache, importShippedRules } from '@watchfloor/detection/rules';
 import type { IncidentChange } from '@watchfloor/incidents';
 import { INCIDENT_EVENT_JOB, incidentEventJobId, REDIS, type DetectJobData, type IncidentEventJobData } from '@watchfloor/queue';
-import { counter, createLogger, histogram, injectTraceContext, withJobSpan } from '@watchfloor/telemetry';
+import { counter, createLogger, histogram, injectTraceContext, setSpanAttributes, withJobSpan } from '@watchfloor/telemetry';
 import { TenantDb } from '@watchfloor/tenancy';
 import { WORKER_CONFIG, type WorkerConfig } from './worker-config';
 
@@ -59,10 +59,11 @@ export class DetectProcessor extends WorkerHost implements OnModuleInit {
 
   async process(job: Job<DetectJobData>): Promise<unknown> {
     const { tenantId, batchId } = job.data;
-    return withJobSpan('detect.batch', job.data.trace, { 'watchfloor.tenant_id': tenantId, 'watchfloor.batch_id': batchId }, async () => {
+    return withJobSpan('detect.batch', job.data.trace, { 'tenant.id': tenantId, 'batch.id': batchId, 'job.attempt': job.attemptsMade + 1 }, async () => {
       const stop = batchSeconds.startTimer();
       const result = await this.detector.detectBatch({ tenantId, batchId, now: new Date() });
       stop();
+      setSpanAttributes({ 'detect.status': result.status, 'detect.events': result.events, 'detect.alerts_inserted': result.alertsInserted, 'incident.ids': [...new Set(result.incidentChanges.map((c) => c.incidentId))] });
       detectedEvents.inc(result.events);
       raisedAlerts.inc({ disposition: 'total' }, result.alertsInserted);
       raisedAlerts.inc({ disposition: 'suppressed' }, result.suppressed);
