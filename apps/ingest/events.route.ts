@@ -79,6 +79,8 @@ export async function registerEventsRoute(app: NestFastifyApplication): Promise<
           batchEvents.observe(result.accepted + result.duplicates + result.rejectedCount);
           setSpanAttributes({ 'batch.id': result.batchId, 'batch.accepted': result.accepted });
           requestsTotal.inc({ status: '202' });
+          // traceId joins from the logger's mixin: the same trace the detect job continues.
+          log.info({ reqId: request.id, tenantId: principal.tenantId, sensorId: principal.sensorId, batchId: result.batchId, accepted: result.accepted, duplicates: result.duplicates, rejected: result.rejectedCount }, 'batch accepted');
           // Finished during shutdown: do not keep the connection alive (close waits for idle sockets).
           if (shutdown.isStopping) reply.header('connection', 'close');
           return reply.code(202).send(result);

@@ -3,7 +3,7 @@ import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
 import { attemptDelivery, type DeliverJobData, type DeliveryOptions, type DeliveryRun, enqueueDelivery, type JobQueue } from '@watchfloor/paging';
 import { secretBoxFromEnv } from '@watchfloor/secrets';
-import { counter, currentTraceId, injectTraceContext, setSpanAttributes, withJobSpan } from '@watchfloor/telemetry';
+import { counter, createLogger, currentTraceId, injectTraceContext, setSpanAttributes, withJobSpan } from '@watchfloor/telemetry';
 import { TenantDb } from '@watchfloor/tenancy';
 import { WORKER_CONFIG, type WorkerConfig } from './worker-config';
 
@@ -13,6 +13,7 @@ export interface DeliverJobDeps {
   options: DeliveryOptions;
 }
 
+const log = createLogger('deliver');
 const deliveryResults = counter('watchfloor_webhook_delivery_results_total', 'Webhook delivery attempts by result', ['result']);
 
 /** A retry's parent is this attempt's span when tracing runs, else the trace the job carried. */
@@ -37,6 +38,7 @@ export function deliveryOptionsFromConfig(config: Pick<WorkerConfig, 'WEBHOOK_AL
 export async function handleDeliverJob(deps: DeliverJobDeps, data: DeliverJobData): Promise<DeliveryRun> {
   const run = await attemptDelivery(deps.db, data.tenantId, data.deliveryId, deps.options);
   deliveryResults.inc({ result: run.result });
+  log.info({ tenantId: data.tenantId, deliveryId: data.deliveryId, result: run.result, ...('attempt' in run ? { attempt: run.attempt } : {}) }, 'webhook delivery');
   setSpanAttributes({ 'delivery.result': run.result, ...('attempt' in run && run.attempt !== null ? { 'delivery.attempt': run.attempt } : {}) });
   const now = deps.options.now?.() ?? new Date();
   if (run.result === 'retry') {

@@ -68,6 +68,7 @@ export class DetectProcessor extends WorkerHost implements OnModuleInit {
       raisedAlerts.inc({ disposition: 'total' }, result.alertsInserted);
       raisedAlerts.inc({ disposition: 'suppressed' }, result.suppressed);
       raisedAlerts.inc({ disposition: 'maintenance' }, result.maintenance);
+      logger.info({ tenantId, batchId, jobId: job.id, attempt: job.attemptsMade + 1, status: result.status, events: result.events, alerts: result.alertsInserted, incidentChanges: result.incidentChanges.length }, 'batch detected');
       if (result.skippedRules.length > 0) logger.warn({ tenantId, skipped: result.skippedRules }, 'rules skipped for this tenant');
       if (result.otModelErrors.length > 0) logger.warn({ tenantId, errors: result.otModelErrors }, 'OT model invalid: OT detections not run');
       const { incidentChanges, skippedRules, otModelErrors, ...summary } = result;
