@@ -22,6 +22,8 @@ export interface AppProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Sends the signal and waits for the process to end. */
   stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Resolves once the app answers `readyPath` (default /health/live). */
+  ready(options?: { readyPath?: string; timeoutMs?: number }): Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -36,6 +38,13 @@ export async function freePort(): Promise<number> {
 }
 
 export async function startAppProcess(name: AppName, env: Record<string, string>, options: { readyPath?: string; timeoutMs?: number } = {}): Promise<AppProcess> {
+  const app = await spawnAppProcess(name, env);
+  await app.ready(options);
+  return app;
+}
+
+/** Starts the app and returns at once (its work may begin before its HTTP port answers). */
+export async function spawnAppProcess(name: AppName, env: Record<string, string>): Promise<AppProcess> {
   const main = path.join(ROOT, 'dist', 'apps', name, 'main.js');
   if (!fs.existsSync(main)) throw new Error(`${path.relative(ROOT, main)} is missing: run \`npm run build\` first (npm test builds before jest)`);
   const port = await freePort();
@@ -66,18 +75,21 @@ export async function startAppProcess(name: AppName, env: Record<string, string>
   let done = false;
   void exited.then(() => (done = true));
   const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-  for (;;) {
-    if (done) throw new Error(`${name} exited during start: ${errText.slice(-2000)}`);
-    const ok = await fetch(`${base}${options.readyPath ?? '/health/live'}`).then((r) => r.ok, () => false);
-    if (ok) break;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`${name} did not become ready: ${errText.slice(-2000)}`);
+  const ready = async (options: { readyPath?: string; timeoutMs?: number } = {}): Promise<void> => {
+    const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+    for (;;) {
+      if (done) throw new Error(`${name} exited during start: ${errText.slice(-2000)}`);
+      const ok = await fetch(`${base}${options.readyPath ?? '/health/live'}`).then((r) => r.ok, () => false);
+      if (ok) return;
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`${name} did not become ready: ${errText.slice(-2000)}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
     }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  };
   return {
+    ready,
     name,
     port,
     base,
