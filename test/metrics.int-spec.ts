@@ -23,7 +23,6 @@ async function until<T>(what: string, probe: () => Promise<T | undefined> | T | 
 }
 
 describe('metrics and logs of the running apps', () => {
-  jest.setTimeout(120_000);
   let t: TestDatabase;
   let r: TestRedis;
   const apps: AppProcess[] = [];
@@ -79,14 +78,14 @@ describe('metrics and logs of the running apps', () => {
       const [{ n }] = await t.owner.query(`SELECT count(*)::int AS n FROM deliveries WHERE status = 'DELIVERED'`);
       return n > 0 ? true : undefined;
     });
-  });
+  }, 120_000);
 
   afterAll(async () => {
-    for (const app of apps) await app.stop().catch(() => undefined);
+    await Promise.all(apps.map((app) => app.stop().catch(() => undefined)));
     await new Promise((resolve) => receiver?.close(resolve));
     await r?.cleanup();
     await t?.drop();
-  });
+  }, 60_000);
 
   function histogramCount(samples: Sample[], name: string, labels: Record<string, string> = {}): number {
     return total(samples, `${name}_count`, labels);

@@ -16,7 +16,8 @@ startTracing('test', { exporter, simple: true });
 // load-time hooks never see `http`/`https` here (under `node -r instrument.js` they do). Apply the
 // same HTTP instrumentation to the real core modules by hand; it patches them in place.
 const httpInstrumentation = new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => /^\/(health|metrics)/.test(req.url ?? '') });
-for (const definition of httpInstrumentation.getModuleDefinitions()) definition.patch?.(require(definition.name), process.versions.node);
+const httpModules = httpInstrumentation.getModuleDefinitions();
+for (const definition of httpModules) definition.patch?.(require(definition.name), process.versions.node);
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { createTestDatabase, createTestRedis } = require('./harness') as typeof import('./harness');
@@ -46,7 +47,6 @@ async function until<T>(what: string, probe: () => T | undefined | Promise<T | u
 }
 
 describe('one trace from ingest to the page', () => {
-  jest.setTimeout(90_000);
   let t: Awaited<ReturnType<typeof createTestDatabase>>;
   let r: Awaited<ReturnType<typeof createTestRedis>>;
   const closers: (() => Promise<unknown>)[] = [];
@@ -54,6 +54,8 @@ describe('one trace from ingest to the page', () => {
 
   afterAll(async () => {
     for (const close of closers.reverse()) await close().catch(() => undefined);
+    // The core modules are shared with the next test file this Jest worker runs: restore them.
+    for (const definition of httpModules) definition.unpatch?.(require(definition.name), process.versions.node);
     await stopTracing();
     await r?.cleanup();
     await t?.drop();
@@ -151,5 +153,5 @@ describe('one trace from ingest to the page', () => {
       const text = JSON.stringify(s.attributes) + JSON.stringify(s.events.map((e) => e.attributes ?? {}));
       for (const f of forbidden) expect({ span: s.name, leaks: text.includes(f) ? f : null }).toEqual({ span: s.name, leaks: null });
     }
-  });
+  }, 90_000);
 });
