@@ -71,6 +71,7 @@ export async function handleSlaJob(deps: SlaJobDeps, job: { name: string; data: 
     }
     case SLA_SWEEP_JOB: {
       const result = await sweepSla(deps.db, deps.queues, { now, incidentLink: deps.incidentLink });
+      for (const outcome of result.outcomes) countSlaNotifications(outcome);
       for (const f of result.failures) log.error(f, 'sla sweep could not reconcile an incident');
       return result;
     }
