@@ -15,10 +15,11 @@ import {
   SensorKeyAuthenticator,
 } from '@watchfloor/ingest';
 import { ShutdownState } from '@watchfloor/health';
-import { BoundedLabel, counter, createLogger, gauge, histogram } from '@watchfloor/telemetry';
+import { BoundedLabel, counter, createLogger, gauge, histogram, setSpanAttributes } from '@watchfloor/telemetry';
 import { INGEST_CONFIG } from './ingest-providers';
 
-const eventsTotal = counter('watchfloor_ingest_events_total', 'Events received by ingest, by outcome', ['tenant', 'outcome']);
+const eventsTotal = counter('watchfloor_ingest_events_total', 'Events received by ingest, by tenant, format and outcome', ['tenant', 'format', 'outcome']);
+const batchEvents = histogram('watchfloor_ingest_batch_events', 'Records per accepted batch (accepted + duplicates + rejected)', [], [1, 10, 50, 100, 500, 1000, 5000, 10000, 50000]);
 const requestsTotal = counter('watchfloor_ingest_requests_total', 'POST /v1/events requests by status', ['status']);
 const batchSeconds = histogram('watchfloor_ingest_batch_seconds', 'Time from request to commit of a batch', [], [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
 const inFlightGauge = gauge('watchfloor_ingest_batches_in_flight', 'Batches being read or written');
@@ -57,6 +58,8 @@ export async function registerEventsRoute(app: NestFastifyApplication): Promise<
       try {
         const principal = await authenticator.authenticate(request.headers.authorization);
         if (!principal) throw new IngestError('unauthorized', 'a valid sensor API key is required (Authorization: Bearer wfk_...)');
+        // On the HTTP server span: which tenant and sensor (never the key itself).
+        setSpanAttributes({ 'tenant.id': principal.tenantId, 'sensor.id': principal.sensorId });
         const format = parseIngestFormat((request.query as Record<string, unknown> | undefined)?.format);
         const lengthHeader = request.headers['content-length'];
         const contentLength = lengthHeader !== undefined && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
@@ -68,10 +71,16 @@ export async function registerEventsRoute(app: NestFastifyApplication): Promise<
         try {
           const result = await shedder.run(() => ingestor.ingest({ principal, format, ...head, body: request.raw, receivedAt }));
           const tenant = tenants.of(principal.tenantId);
-          eventsTotal.inc({ tenant, outcome: 'accepted' }, result.accepted);
-          eventsTotal.inc({ tenant, outcome: 'duplicate' }, result.duplicates);
-          eventsTotal.inc({ tenant, outcome: 'rejected' }, result.rejectedCount);
+          // The declared ?format=, or the sensor's kind when the format was detected per record.
+          const formatLabel = format === 'auto' ? `auto:${principal.sensorKind.toLowerCase()}` : format;
+          eventsTotal.inc({ tenant, format: formatLabel, outcome: 'accepted' }, result.accepted);
+          eventsTotal.inc({ tenant, format: formatLabel, outcome: 'duplicate' }, result.duplicates);
+          eventsTotal.inc({ tenant, format: formatLabel, outcome: 'rejected' }, result.rejectedCount);
+          batchEvents.observe(result.accepted + result.duplicates + result.rejectedCount);
+          setSpanAttributes({ 'batch.id': result.batchId, 'batch.accepted': result.accepted });
           requestsTotal.inc({ status: '202' });
+          // traceId joins from the logger's mixin: the same trace the detect job continues.
+          log.info({ reqId: request.id, tenantId: principal.tenantId, sensorId: principal.sensorId, batchId: result.batchId, accepted: result.accepted, duplicates: result.duplicates, rejected: result.rejectedCount }, 'batch accepted');
           // Finished during shutdown: do not keep the connection alive (close waits for idle sockets).
           if (shutdown.isStopping) reply.header('connection', 'close');
           return reply.code(202).send(result);

@@ -3,7 +3,7 @@ import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
 import { attemptDelivery, type DeliverJobData, type DeliveryOptions, type DeliveryRun, enqueueDelivery, type JobQueue } from '@watchfloor/paging';
 import { secretBoxFromEnv } from '@watchfloor/secrets';
-import { counter, withJobSpan } from '@watchfloor/telemetry';
+import { counter, createLogger, currentTraceId, injectTraceContext, setSpanAttributes, withJobSpan } from '@watchfloor/telemetry';
 import { TenantDb } from '@watchfloor/tenancy';
 import { WORKER_CONFIG, type WorkerConfig } from './worker-config';
 
@@ -13,7 +13,13 @@ export interface DeliverJobDeps {
   options: DeliveryOptions;
 }
 
+const log = createLogger('deliver');
 const deliveryResults = counter('watchfloor_webhook_delivery_results_total', 'Webhook delivery attempts by result', ['result']);
+
+/** A retry's parent is this attempt's span when tracing runs, else the trace the job carried. */
+function nextTrace(data: DeliverJobData): DeliverJobData['trace'] {
+  return currentTraceId() ? injectTraceContext() : data.trace;
+}
 
 /** Delivery options from the worker's configuration. */
 export function deliveryOptionsFromConfig(config: Pick<WorkerConfig, 'WEBHOOK_ALLOW_PRIVATE' | 'WEBHOOK_TIMEOUT_MS' | 'WEBHOOK_MAX_ATTEMPTS'>): DeliveryOptions {
@@ -32,11 +38,13 @@ export function deliveryOptionsFromConfig(config: Pick<WorkerConfig, 'WEBHOOK_AL
 export async function handleDeliverJob(deps: DeliverJobDeps, data: DeliverJobData): Promise<DeliveryRun> {
   const run = await attemptDelivery(deps.db, data.tenantId, data.deliveryId, deps.options);
   deliveryResults.inc({ result: run.result });
+  log.info({ tenantId: data.tenantId, deliveryId: data.deliveryId, result: run.result, ...('attempt' in run ? { attempt: run.attempt } : {}) }, 'webhook delivery');
+  setSpanAttributes({ 'delivery.result': run.result, ...('attempt' in run && run.attempt !== null ? { 'delivery.attempt': run.attempt } : {}) });
   const now = deps.options.now?.() ?? new Date();
   if (run.result === 'retry') {
-    await enqueueDelivery(deps.queue, { tenantId: data.tenantId, deliveryId: data.deliveryId, step: `a${run.attempt + 1}-${run.retryAt.getTime()}`, runAt: run.retryAt, now, trace: data.trace });
+    await enqueueDelivery(deps.queue, { tenantId: data.tenantId, deliveryId: data.deliveryId, step: `a${run.attempt + 1}-${run.retryAt.getTime()}`, runAt: run.retryAt, now, trace: nextTrace(data) });
   } else if (run.result === 'postponed') {
-    await enqueueDelivery(deps.queue, { tenantId: data.tenantId, deliveryId: data.deliveryId, step: `c${run.retryAt.getTime()}`, runAt: run.retryAt, now, trace: data.trace });
+    await enqueueDelivery(deps.queue, { tenantId: data.tenantId, deliveryId: data.deliveryId, step: `c${run.retryAt.getTime()}`, runAt: run.retryAt, now, trace: nextTrace(data) });
   }
   return run;
 }
@@ -51,7 +59,7 @@ export class DeliverProcessor extends WorkerHost {
   }
 
   async process(job: Job<DeliverJobData>): Promise<DeliveryRun> {
-    return withJobSpan('deliver webhook', job.data.trace, { 'watchfloor.tenant_id': job.data.tenantId, 'watchfloor.delivery_id': job.data.deliveryId }, () =>
+    return withJobSpan('deliver webhook', job.data.trace, { 'tenant.id': job.data.tenantId, 'delivery.id': job.data.deliveryId, 'job.attempt': job.attemptsMade + 1 }, () =>
       handleDeliverJob(this.deps, job.data),
     );
   }

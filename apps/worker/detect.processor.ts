@@ -7,7 +7,7 @@ import { createDetector, type Detector } from '@watchfloor/detection/pipeline';
 import { createRuleVersions, createTenantRuleCache, detectionKeyPrefix, importShippedRules } from '@watchfloor/detection/rules';
 import type { IncidentChange } from '@watchfloor/incidents';
 import { INCIDENT_EVENT_JOB, incidentEventJobId, REDIS, type DetectJobData, type IncidentEventJobData } from '@watchfloor/queue';
-import { counter, createLogger, histogram, injectTraceContext, withJobSpan } from '@watchfloor/telemetry';
+import { counter, createLogger, histogram, injectTraceContext, setSpanAttributes, withJobSpan } from '@watchfloor/telemetry';
 import { markBatchFailed } from '@watchfloor/ingest';
 import { Scope, TenantDb } from '@watchfloor/tenancy';
 import { WORKER_CONFIG, type WorkerConfig } from './worker-config';
@@ -73,16 +73,18 @@ export class DetectProcessor extends WorkerHost {
 
   async process(job: Job<DetectJobData>): Promise<unknown> {
     const { tenantId, batchId } = job.data;
-    return withJobSpan('detect.batch', job.data.trace, { 'watchfloor.tenant_id': tenantId, 'watchfloor.batch_id': batchId }, async () => {
+    return withJobSpan('detect.batch', job.data.trace, { 'tenant.id': tenantId, 'batch.id': batchId, 'job.attempt': job.attemptsMade + 1 }, async () => {
       const stop = batchSeconds.startTimer();
       const result = await this.detector.detectBatch({ tenantId, batchId, now: new Date() });
       stop();
       if (result.status === 'invalid_input') throw new UnrecoverableError(`detect job: ${result.error}`);
       if (result.status === 'missing_batch' || result.status === 'missing_tenant') logger.warn({ tenantId, batchId, status: result.status }, 'detect job for an unknown batch');
+      setSpanAttributes({ 'detect.status': result.status, 'detect.events': result.events, 'detect.alerts_inserted': result.alertsInserted, 'incident.ids': [...new Set(result.incidentChanges.map((c) => c.incidentId))] });
       detectedEvents.inc(result.events);
       raisedAlerts.inc({ disposition: 'total' }, result.alertsInserted);
       raisedAlerts.inc({ disposition: 'suppressed' }, result.suppressed);
       raisedAlerts.inc({ disposition: 'maintenance' }, result.maintenance);
+      logger.info({ tenantId, batchId, jobId: job.id, attempt: job.attemptsMade + 1, status: result.status, events: result.events, alerts: result.alertsInserted, incidentChanges: result.incidentChanges.length }, 'batch detected');
       if (result.skippedRules.length > 0) logger.warn({ tenantId, skipped: result.skippedRules }, 'rules skipped for this tenant');
       if (result.otModelErrors.length > 0) logger.warn({ tenantId, errors: result.otModelErrors }, 'OT model invalid: OT detections not run');
       const { incidentChanges, skippedRules, otModelErrors, ...summary } = result;

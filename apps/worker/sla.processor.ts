@@ -17,7 +17,7 @@ import {
   type SlaSweepJobData,
   type SlaSweepResult,
 } from '@watchfloor/sla';
-import { createLogger, withJobSpan } from '@watchfloor/telemetry';
+import { counter, createLogger, currentTraceId, injectTraceContext, setSpanAttributes, withJobSpan } from '@watchfloor/telemetry';
 import { TenantDb } from '@watchfloor/tenancy';
 
 export type SlaJobData = IncidentEventJobData | SlaCheckJobData | SlaSweepJobData;
@@ -30,6 +30,19 @@ export interface SlaJobDeps {
 }
 
 const log = createLogger('watchfloor-worker');
+
+// Counted after the reconcile committed (each warning/breach is recorded once); every clock's series
+// exists from the start, so a dashboard shows 0 rather than no data.
+const slaWarnings = counter('watchfloor_sla_warnings_total', 'SLA warnings recorded, by clock', ['clock']);
+const slaBreaches = counter('watchfloor_sla_breaches_total', 'SLA breaches recorded, by clock', ['clock']);
+for (const clock of ['acknowledge', 'resolve']) {
+  slaWarnings.inc({ clock }, 0);
+  slaBreaches.inc({ clock }, 0);
+}
+
+function countSlaNotifications(outcome: IncidentSlaOutcome): void {
+  for (const n of outcome.notifications) (n.type === 'sla.breached' ? slaBreaches : slaWarnings).inc({ clock: n.clock });
+}
 
 /** Link to an incident in the product, for pages (PUBLIC_URL when set). */
 export function incidentLinkFromEnv(env: NodeJS.ProcessEnv = process.env): (incidentId: string) => string {
@@ -49,13 +62,16 @@ export async function handleSlaJob(deps: SlaJobDeps, job: { name: string; data: 
       const data = job.data as IncidentEventJobData | SlaCheckJobData;
       const event = job.name === INCIDENT_EVENT_JOB ? { type: (data as IncidentEventJobData).type, at: new Date(data.at) } : undefined;
       const outcome = await reconcileIncident(deps.db, data.tenantId, data.incidentId, { now, event, incidentLink: deps.incidentLink });
-      // Enqueued after the commit: a crash in between is repaired by the sweeper.
-      await scheduleSlaFollowUps(deps.queues, outcome, now, data.trace);
+      countSlaNotifications(outcome);
+      // Enqueued after the commit: a crash in between is repaired by the sweeper. The follow-ups'
+      // parent is this job's span (when tracing runs), so the trace reads detect → sla → deliver.
+      await scheduleSlaFollowUps(deps.queues, outcome, now, currentTraceId() ? injectTraceContext() : data.trace);
       if (outcome.errors.length) log.warn({ incidentId: data.incidentId, tenantId: data.tenantId, errors: outcome.errors }, 'sla reconcile problems');
       return outcome;
     }
     case SLA_SWEEP_JOB: {
       const result = await sweepSla(deps.db, deps.queues, { now, incidentLink: deps.incidentLink });
+      for (const outcome of result.outcomes) countSlaNotifications(outcome);
       for (const f of result.failures) log.error(f, 'sla sweep could not reconcile an incident');
       return result;
     }
@@ -75,8 +91,13 @@ export class SlaProcessor extends WorkerHost {
 
   async process(job: Job<SlaJobData>): Promise<unknown> {
     const data = job.data;
-    const attributes = { 'watchfloor.job': job.name, 'watchfloor.tenant_id': data.tenantId ?? 'all' };
-    const result = await withJobSpan(`sla ${job.name}`, data.trace, attributes, () => handleSlaJob(this.deps, job));
+    const incidentId = (data as Partial<IncidentEventJobData>).incidentId;
+    const attributes = { 'sla.job': job.name, 'tenant.id': data.tenantId ?? 'all', ...(incidentId ? { 'incident.id': incidentId } : {}), ...('type' in data ? { 'incident.event': data.type } : {}) };
+    const result = await withJobSpan(`sla ${job.name}`, data.trace, attributes, async () => {
+      const r = await handleSlaJob(this.deps, job);
+      if ('deliveryIds' in r) setSpanAttributes({ 'delivery.ids': r.deliveryIds, 'sla.notifications': r.notifications.length });
+      return r;
+    });
     // Keep the stored return value small.
     return 'checked' in result ? { checked: result.checked, requeued: result.requeued, failures: result.failures.length } : { deliveries: result.deliveryIds.length, nextCheckAt: result.nextCheckAt };
   }

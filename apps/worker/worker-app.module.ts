@@ -1,5 +1,6 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
-import { BullModule } from '@nestjs/bullmq';
+import { BullModule, WorkerHost } from '@nestjs/bullmq';
+import { WORKER_METADATA } from '@nestjs/bullmq/dist/bull.constants';
 import type { DataSource } from 'typeorm';
 import type Redis from 'ioredis';
 import type { WorkerConfig } from '@watchfloor/config';
@@ -26,10 +27,23 @@ const PROCESSORS: Record<QueueName, Provider[]> = {
   maintenance: [MaintenanceProcessor, MaintenanceScheduler],
 };
 
+/**
+ * Lock duration and stalled-check interval come from the configuration, but @nestjs/bullmq reads
+ * worker options only from the @Processor metadata: merge them in before the workers are created.
+ */
+function applyWorkerTiming(providers: Provider[], config: Pick<WorkerConfig, 'WORKER_LOCK_DURATION_MS' | 'WORKER_STALLED_INTERVAL_MS'>): void {
+  for (const provider of providers) {
+    if (typeof provider !== 'function' || !(provider.prototype instanceof WorkerHost)) continue;
+    const current = (Reflect.getMetadata(WORKER_METADATA, provider) ?? {}) as Record<string, unknown>;
+    Reflect.defineMetadata(WORKER_METADATA, { ...current, lockDuration: config.WORKER_LOCK_DURATION_MS, stalledInterval: config.WORKER_STALLED_INTERVAL_MS }, provider);
+  }
+}
+
 @Module({})
 export class WorkerAppModule {
   static forRoot(config: WorkerConfig): DynamicModule {
     const queues = parseQueueList(config.WORKER_QUEUES);
+    applyWorkerTiming(queues.flatMap((q) => PROCESSORS[q]), config);
     return {
       module: WorkerAppModule,
       imports: [

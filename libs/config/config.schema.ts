@@ -71,6 +71,10 @@ export const workerSchema = commonSchema.extend({
   WORKER_QUEUES: z.string().default('detect,incidents,sla,deliver,reports,maintenance'),
   WORKER_CONCURRENCY: positiveInt(2),
   RECONCILE_AFTER_SECONDS: positiveInt(60),
+  // BullMQ: a job whose worker died is retried once its lock expired (lock duration) and a stalled
+  // check ran (interval). Lower both to recover faster; the lock is renewed every half duration.
+  WORKER_LOCK_DURATION_MS: positiveInt(30000),
+  WORKER_STALLED_INTERVAL_MS: positiveInt(30000),
   WEBHOOK_ALLOW_PRIVATE: bool(false),
   WEBHOOK_TIMEOUT_MS: positiveInt(10000),
   WEBHOOK_MAX_ATTEMPTS: positiveInt(8),

@@ -9,6 +9,7 @@
 // Because linking crosses grouping keys, incident decisions take one advisory lock per tenant
 // (pg_advisory_xact_lock(hashtext('wf:incidents:' || tenant))), not one per key.
 import type { IncidentEventType } from '@watchfloor/queue';
+import { setSpanAttributes, withSpan } from '@watchfloor/telemetry';
 import type { ScopedTx } from '@watchfloor/tenancy';
 import {
   aggregateTechniques,
@@ -104,6 +105,8 @@ export interface WriteIncidentsInput {
   settings: IncidentSettings;
   now: Date;
   techniqueLabel?: (id: string) => string;
+  /** Told of each incident this call opens (the caller counts them once its transaction commits). */
+  onOpened?: (incident: { incidentId: string; severity: Severity }) => void;
 }
 
 function ipText(ip: string): string {
@@ -115,8 +118,16 @@ function ipText(ip: string): string {
  * inserted the alerts; it takes the tenant's incident lock itself. Returns the domain events.
  */
 export async function writeIncidentsForAlerts(tx: ScopedTx, input: WriteIncidentsInput): Promise<IncidentChange[]> {
-  const { tenantId, settings, now } = input;
   if (input.alerts.length === 0) return [];
+  return withSpan('incidents.write', { 'tenant.id': input.tenantId, 'batch.id': input.batchId, 'alerts.count': input.alerts.length }, async () => {
+    const changes = await writeIncidents(tx, input);
+    setSpanAttributes({ 'incident.ids': [...new Set(changes.map((c) => c.incidentId))], 'incident.changes': changes.map((c) => c.kind) });
+    return changes;
+  });
+}
+
+async function writeIncidents(tx: ScopedTx, input: WriteIncidentsInput): Promise<IncidentChange[]> {
+  const { tenantId, settings, now } = input;
   await tx.query(`SELECT pg_advisory_xact_lock(hashtext('wf:incidents:' || $1::text))`, [tenantId]);
   const alerts = [...input.alerts].sort((a, b) => a.ts.getTime() - b.ts.getTime() || (a.id < b.id ? -1 : 1));
   const keys = [...new Set(alerts.map((a) => groupingKey(a)))];
@@ -313,6 +324,7 @@ async function persist(tx: ScopedTx, input: WriteIncidentsInput, w: Working): Pr
     version = inserted[0].version;
     await activity(incidentId, 'opened', `Incident opened: ${title}. ${severity.reason}.`, 'CUSTOMER', { severity: severity.severity, alertIds }, `opened:${incidentId}`);
     changes.push({ incidentId, kind: 'opened', type: EVENT_TYPE.opened, version });
+    input.onOpened?.({ incidentId, severity: severity.severity });
   } else {
     incidentId = w.row.id;
     const raised = severityRank(severity.severity) > severityRank(w.row.severity);

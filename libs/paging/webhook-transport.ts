@@ -5,6 +5,14 @@ import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
 import tls from 'node:tls';
+import { histogram } from '@watchfloor/telemetry';
+
+const requestSeconds = histogram('watchfloor_webhook_request_seconds', 'Webhook HTTP call latency by outcome (2xx, 3xx, 4xx, 5xx, error, timeout)', ['outcome'], [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
+
+function outcomeOf(r: WebhookPostResult): string {
+  if (!r.ok) return r.timedOut ? 'timeout' : 'error';
+  return r.statusCode >= 200 && r.statusCode < 600 ? `${Math.floor(r.statusCode / 100)}xx` : 'error';
+}
 
 export const RESPONSE_EXCERPT_BYTES = 512;
 
@@ -40,6 +48,7 @@ export function postWebhook(req: WebhookPost): Promise<WebhookPostResult> {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      requestSeconds.observe({ outcome: outcomeOf(r) }, r.latencyMs / 1000);
       resolve(r);
     };
     let url: URL;

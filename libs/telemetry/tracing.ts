@@ -1,6 +1,6 @@
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { BatchSpanProcessor, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, NoopSpanProcessor, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
@@ -21,7 +21,10 @@ export function startTracing(serviceName: string, options: { exporter?: SpanExpo
   const exporter =
     options.exporter ??
     (process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? new OTLPTraceExporter() : undefined);
-  const spanProcessors: SpanProcessor[] = exporter ? [options.simple ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter)] : [];
+  // Without an exporter a no-op processor still makes the SDK register its tracer provider: spans
+  // (and trace ids for the logs, and the context jobs carry) exist, nothing leaves the process.
+  // With no processor at all the SDK registers none and every trace id would be empty.
+  const spanProcessors: SpanProcessor[] = exporter ? [options.simple ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter)] : [new NoopSpanProcessor()];
   sdk = new NodeSDK({
     resource: resourceFromAttributes({ 'service.name': process.env.OTEL_SERVICE_NAME ?? serviceName }),
     spanProcessors,

@@ -26,11 +26,18 @@ import {
 import { placeholdersOf, techniquesOfTags, type RuleMeta, type TenantRuleCache, type TenantRules } from '@watchfloor/detection/rules';
 import { incidentSettingsOf, suppressionMatches, writeIncidentsForAlerts, type AlertForIncident, type IncidentChange, type SuppressionView } from '@watchfloor/incidents';
 import { markBatchDetected } from '@watchfloor/ingest';
+import { BoundedLabel, counter, withSpan } from '@watchfloor/telemetry';
 import { Scope, type ScopedTx, type TenantDb } from '@watchfloor/tenancy';
 import { eventField, loadBatch, loadBatchEventRows, toBatchEvent, type BatchEvent } from './batch-events';
 import { createOtModelCache, loadTenantBasics, otSettingsOf, type OtModelCache, type TenantOtModel } from './tenant-context';
 
 export const INCIDENT_CHANGES_CHANNEL = 'wf:incident-changes';
+
+// Counted once the batch's transaction committed, so a retried batch is not counted twice.
+const rulesEvaluated = counter('watchfloor_detection_rules_evaluated_total', 'Rule evaluations (rules × events) by rule kind', ['kind']);
+const alertsCreated = counter('watchfloor_alerts_created_total', 'Alerts created, by tenant, severity and disposition', ['tenant', 'severity', 'disposition']);
+const incidentsCreated = counter('watchfloor_incidents_created_total', 'Incidents opened, by tenant and severity', ['tenant', 'severity']);
+const tenantLabel = new BoundedLabel();
 
 export interface DetectorOptions {
   db: TenantDb;
@@ -167,6 +174,9 @@ export function createDetector(options: DetectorOptions): Detector {
     const tenantRules = await ruleCache.get(tenantId, placeholdersOf(loaded.basics.settings));
     const result = emptyResult('done');
     result.skippedRules = tenantRules.skipped;
+    const evaluated = { sigma: 0, ot: 0 };
+    const created: { severity: Severity; disposition: string }[] = [];
+    const opened: Severity[] = [];
 
     // Everything from here to the commit runs under a per-batch advisory lock: a second worker on
     // the same batch waits, then finds it DONE. (Without it, the worker that lost the race to the
@@ -174,6 +184,8 @@ export function createDetector(options: DetectorOptions): Detector {
     // a second incident update: same alerts, but a different incident history.)
     const outcome = await db.withScope(Scope.tenant(tenantId), async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('wf:detect-batch:' || $1::text))`, [batchId]);
+      created.length = 0; // in case the transaction is run again
+      opened.length = 0;
       const current = await loadBatch(tx, tenantId, batchId);
       if (!current || (current.status === 'DONE' && !input.force)) return 'already_done' as const;
       const model = await otModels.get(tx, tenantId, loaded.basics, tenantRules);
@@ -202,6 +214,8 @@ export function createDetector(options: DetectorOptions): Detector {
           }
         }
       }
+      evaluated.sigma = events.length * tenantRules.ruleMeta.size;
+      evaluated.ot = model.context ? events.length * Object.keys(tenantRules.builtins).length : 0;
       const correlationAlerts = await correlate(tenantId, batchId, tenantRules, matches, now);
       const eventsById = new Map(events.map((e) => [e.row.id, e]));
       for (const alert of correlationAlerts) {
@@ -213,13 +227,18 @@ export function createDetector(options: DetectorOptions): Detector {
 
       // ---- write ----------------------------------------------------------------------------------
       const windows = await loadMaintenanceWindows(tx, tenantId, events);
-      const changes = await persistDrafts(tx, { tenantId, activityKey: batchId, drafts: [...drafts.values()], windows, model, settings: loaded.basics.settings, now, result });
+      const changes = await persistDrafts(tx, { tenantId, activityKey: batchId, drafts: [...drafts.values()], windows, model, settings: loaded.basics.settings, now, result, created, opened });
       await markBatchDetected(tx, batchId);
       return changes;
     });
     if (outcome === 'already_done') return { ...emptyResult('already_done'), skippedRules: result.skippedRules };
     const changes = outcome;
     result.incidentChanges = changes;
+    const tenant = tenantLabel.of(tenantId);
+    if (evaluated.sigma) rulesEvaluated.inc({ kind: 'sigma' }, evaluated.sigma);
+    if (evaluated.ot) rulesEvaluated.inc({ kind: 'ot' }, evaluated.ot);
+    for (const a of created) alertsCreated.inc({ tenant, severity: a.severity, disposition: a.disposition });
+    for (const severity of opened) incidentsCreated.inc({ tenant, severity });
     await redis.del(stashKey(tenantId, batchId)).catch(() => undefined);
 
     // ---- after commit ---------------------------------------------------------------------------
@@ -351,6 +370,9 @@ interface PersistInput {
   settings: Record<string, unknown>;
   now: Date;
   result: DetectBatchResult;
+  /** Filled for the metrics counted after commit. */
+  created?: { severity: Severity; disposition: string }[];
+  opened?: Severity[];
 }
 
 /**
@@ -362,13 +384,14 @@ async function persistDrafts(tx: ScopedTx, p: PersistInput): Promise<IncidentCha
   const suppressions = await loadSuppressions(tx, tenantId, now);
   const list = [...p.drafts].sort((a, b) => (a.dedupKey < b.dedupKey ? -1 : 1));
   for (const d of list) classify(d, p.windows, suppressions, now);
-  const inserted = await insertAlerts(tx, tenantId, list);
+  const inserted = await withSpan('detection.write_alerts', { 'tenant.id': tenantId, 'alerts.drafts': list.length }, () => insertAlerts(tx, tenantId, list));
   result.alertsInserted += inserted.length;
   result.alertsDuplicate += list.length - inserted.length;
   const byKey = new Map(list.map((d) => [d.dedupKey, d]));
   const silenced = new Map<string, number>();
   for (const row of inserted) {
     const d = byKey.get(row.dedup_key);
+    if (d) p.created?.push({ severity: d.severity, disposition: d.disposition });
     if (d?.disposition === 'SUPPRESSED') {
       result.suppressed++;
       if (d.suppressionId) silenced.set(d.suppressionId, (silenced.get(d.suppressionId) ?? 0) + 1);
@@ -402,6 +425,7 @@ async function persistDrafts(tx: ScopedTx, p: PersistInput): Promise<IncidentCha
     settings: incidentSettingsOf(p.settings),
     now,
     techniqueLabel: attackIcsLabel,
+    onOpened: (i) => p.opened?.push(i.severity),
   });
 }
 
