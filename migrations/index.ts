@@ -3,6 +3,7 @@ import { TenantWallInitPlan1764100000000 } from './1764100000000-TenantWallInitP
 import { IncidentTriageIndex1764100000001 } from './1764100000001-IncidentTriageIndex';
 import { IncidentResponseTimes1764300000000 } from './1764300000000-IncidentResponseTimes';
 import { SlaNextCheck1764400000000 } from './1764400000000-SlaNextCheck';
+import { EventPartitionLock1764500000000 } from './1764500000000-EventPartitionLock';
 
 /** Every migration in order; listed explicitly so the compiled build needs no glob. */
 export const ALL_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const ALL_MIGRATIONS = [
   IncidentTriageIndex1764100000001,
   IncidentResponseTimes1764300000000,
   SlaNextCheck1764400000000,
+  EventPartitionLock1764500000000,
 ];

@@ -52,12 +52,54 @@ export const detectorProvider: Provider = {
   },
 };
 
+/**
+ * Registers the built-in OT detection rows and imports the shipped global rules (rules/**) at
+ * boot. Idempotent and serialised by an advisory lock in the rule store, so every worker may run it.
+ */
+@Injectable()
+export class ShippedRulesImporter implements OnApplicationBootstrap {
+  private settle!: (error?: Error) => void;
+  /** Resolves once the shipped rules are registered (rejects if that failed: jobs then retry). */
+  readonly ready: Promise<void> = new Promise<void>((resolve, reject) => {
+    this.settle = (error) => (error ? reject(error) : resolve());
+  });
+
+  constructor(
+    private readonly db: TenantDb,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.ready.catch(() => undefined); // observed by jobs; not an unhandled rejection at boot
+    try {
+      await this.register();
+      this.settle();
+    } catch (err) {
+      logger.error({ err: (err as Error).message }, 'shipped rules could not be registered');
+      this.settle(err as Error);
+    }
+  }
+
+  private async register(): Promise<void> {
+    const report = await importShippedRules(this.db, createRuleVersions(this.redis, detectionKeyPrefix(this.config.QUEUE_PREFIX)));
+    let refused = 0;
+    for (const f of report.files) {
+      refused += f.report.refused;
+      for (const item of f.report.items.filter((i) => i.status === 'REFUSED')) logger.error({ file: f.file, sigmaId: item.sigmaId, reason: item.reason }, 'shipped rule refused');
+    }
+    const sum = (k: 'imported' | 'updated' | 'unchanged') => report.files.reduce((n, f) => n + f.report[k], 0);
+    logger.info({ files: report.files.length, imported: sum('imported'), updated: sum('updated'), unchanged: sum('unchanged'), refused, builtinsChanged: report.builtinsChanged }, 'shipped rules registered');
+  }
+}
+
 /** Evaluates one ingest batch per job (libs/detection/pipeline). */
 @Processor('detect', { concurrency: 4 })
 export class DetectProcessor extends WorkerHost {
   constructor(
     @Inject(DETECTOR) private readonly detector: Detector,
     private readonly db: TenantDb,
+    private readonly shippedRules: ShippedRulesImporter,
   ) {
     super();
   }
@@ -73,6 +115,9 @@ export class DetectProcessor extends WorkerHost {
 
   async process(job: Job<DetectJobData>): Promise<unknown> {
     const { tenantId, batchId } = job.data;
+    // A fresh worker takes jobs before boot has finished: the shipped rules must be in place first,
+    // or its first batches would be evaluated without the built-in OT detections.
+    await this.shippedRules.ready;
     return withJobSpan('detect.batch', job.data.trace, { 'tenant.id': tenantId, 'batch.id': batchId, 'job.attempt': job.attemptsMade + 1 }, async () => {
       const stop = batchSeconds.startTimer();
       const result = await this.detector.detectBatch({ tenantId, batchId, now: new Date() });
@@ -90,29 +135,5 @@ export class DetectProcessor extends WorkerHost {
       const { incidentChanges, skippedRules, otModelErrors, ...summary } = result;
       return { ...summary, incidentChanges: incidentChanges.length };
     });
-  }
-}
-
-/**
- * Registers the built-in OT detection rows and imports the shipped global rules (rules/**) at
- * boot. Idempotent and serialised by an advisory lock in the rule store, so every worker may run it.
- */
-@Injectable()
-export class ShippedRulesImporter implements OnApplicationBootstrap {
-  constructor(
-    private readonly db: TenantDb,
-    @Inject(REDIS) private readonly redis: Redis,
-    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    const report = await importShippedRules(this.db, createRuleVersions(this.redis, detectionKeyPrefix(this.config.QUEUE_PREFIX)));
-    let refused = 0;
-    for (const f of report.files) {
-      refused += f.report.refused;
-      for (const item of f.report.items.filter((i) => i.status === 'REFUSED')) logger.error({ file: f.file, sigmaId: item.sigmaId, reason: item.reason }, 'shipped rule refused');
-    }
-    const sum = (k: 'imported' | 'updated' | 'unchanged') => report.files.reduce((n, f) => n + f.report[k], 0);
-    logger.info({ files: report.files.length, imported: sum('imported'), updated: sum('updated'), unchanged: sum('unchanged'), refused, builtinsChanged: report.builtinsChanged }, 'shipped rules registered');
   }
 }

@@ -50,3 +50,21 @@ describe('event partitions', () => {
     expect(await partitions()).toEqual(['events_default']);
   });
 });
+
+describe('event partitions under concurrent creators', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase({ poolSize: 8 });
+  });
+  afterAll(() => t.drop());
+
+  it('eight transactions creating the same new day at once all succeed with one partition', async () => {
+    const day = '2031-01-15';
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, () => t.db.withScope(Scope.all('test'), (tx) => tx.query<{ part: string }>(`SELECT wf_ensure_event_partition($1::date) AS part`, [day]))),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(8).fill('fulfilled'));
+    const [{ n }] = await t.owner.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname = 'events_p20310115'`);
+    expect(n).toBe(1);
+  });
+});
