@@ -37,3 +37,15 @@ export function loaderFor<K, V>(ctx: ApiContext, name: string, batch: (keys: rea
   }
   return loader;
 }
+
+/** Rows grouped by a key, for loaders that return a list per key. */
+export function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = map.get(k);
+    if (list) list.push(row);
+    else map.set(k, [row]);
+  }
+  return map;
+}

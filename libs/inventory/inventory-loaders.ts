@@ -1,18 +1,7 @@
-import { type ApiContext, loaderFor, withCallerRead } from '@watchfloor/auth';
+import { type ApiContext, groupBy, loaderFor, withCallerRead } from '@watchfloor/auth';
 import type { TenantDb } from '@watchfloor/tenancy';
 import { ASSET_COLUMNS, VULN_COLUMNS, ZONE_COLUMNS } from './inventory-store';
 import type { AssetObject, AssetVulnerabilityObject, ZoneObject } from './inventory.types';
-
-function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
-  const map = new Map<string, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    const list = map.get(k);
-    if (list) list.push(row);
-    else map.set(k, [row]);
-  }
-  return map;
-}
 
 /** Assets by id in the caller's scope (an id outside it loads as null). */
 export function assetLoader(ctx: ApiContext, db: TenantDb) {

@@ -1,4 +1,4 @@
-import { type ApiContext, isCustomer, loaderFor, requireCaller, withCallerRead } from '@watchfloor/auth';
+import { type ApiContext, isCustomer, groupBy, loaderFor, requireCaller, withCallerRead } from '@watchfloor/auth';
 import type { TenantDb } from '@watchfloor/tenancy';
 import { ALERT_COLUMNS, INCIDENT_COLUMNS } from './incident-store';
 import { ACTIVITY_COLUMNS } from './triage-service';
@@ -6,17 +6,6 @@ import type { ActivityRow, AlertRow, IncidentRow } from './triage.types';
 
 /** Alerts shown on an incident (newest first). */
 export const INCIDENT_ALERTS_SHOWN = 100;
-
-function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
-  const map = new Map<string, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    const list = map.get(k);
-    if (list) list.push(row);
-    else map.set(k, [row]);
-  }
-  return map;
-}
 
 export function incidentLoader(ctx: ApiContext, db: TenantDb) {
   return loaderFor<string, IncidentRow | null>(ctx, 'incidents', async (ids) => {
