@@ -100,6 +100,12 @@ async function main(): Promise<void> {
   say('Send an event:');
   say(`  curl -sS -X POST ${ingest}/v1/events -H 'authorization: Bearer ${riversideKey}' -H 'content-type: application/x-ndjson' \\`);
   say(`    --data-binary '{"_path":"conn","ts":${(Date.now() / 1000).toFixed(3)},"uid":"Cdemo1","id.orig_h":"10.10.7.23","id.orig_p":50123,"id.resp_h":"10.30.0.11","id.resp_p":502,"proto":"tcp","service":"modbus"}'`);
+  say('');
+  say('List the open incidents as the SOC analyst (log in, then query):');
+  say(`  TOKEN=$(curl -sS ${api}/graphql -H 'content-type: application/json' \\`);
+  say(`    -d '{"query":"mutation { login(email: \\"analyst@watchfloor.local\\", password: \\"${DEMO_PASSWORD}\\") { accessToken } }"}' | sed -E 's/.*"accessToken":"([^"]+)".*/\\1/')`);
+  say(`  curl -sS ${api}/graphql -H 'content-type: application/json' -H "authorization: Bearer $TOKEN" \\`);
+  say(`    -d '{"query":"{ incidents(filter: { status: [NEW, ACKNOWLEDGED, INVESTIGATING] }, first: 10) { totalCount edges { node { number title severity status techniques sla { acknowledgeDueAt remainingSeconds } } } } }"}'`);
   say('Press Ctrl-C to stop.');
 }
 
