@@ -3,9 +3,11 @@ import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { apiChecks, apiSchema, DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, ingestSchema, loadConfig, productionChecks, workerSchema } from '@watchfloor/config';
 import { ensureLocalServices } from '@watchfloor/devstack';
-import { DEMO_PASSWORD, demoAttack, postDemoBatch, startWebhookSink } from '@watchfloor/demo';
+import fs from 'node:fs';
+import { DEMO_PASSWORD, demoAttack, startWebhookSink } from '@watchfloor/demo';
 import { Client } from 'pg';
 import { migrate } from './migrate';
+import { replayFiles } from './replay';
 import { DEMO_WEBHOOK_SECRET, seed } from './seed';
 
 /**
@@ -41,8 +43,13 @@ async function main(): Promise<void> {
   await migrate(services.databaseUrl, env, say);
   // The on-call pager of the demo: prints each verified Standard Webhooks delivery.
   const sinkPort = Number(process.env.WEBHOOK_SINK_PORT ?? 3009);
-  const sink = await startWebhookSink({ port: sinkPort, host: '127.0.0.1', secret: DEMO_WEBHOOK_SECRET, log: (line) => say(`pager: ${line}`) });
-  const demo = await seed(services.databaseUrl, { demo: true, env, webhookSinkUrl: `http://127.0.0.1:${sinkPort}/hooks/oncall` });
+  const sinkOptions = { host: '127.0.0.1', secret: DEMO_WEBHOOK_SECRET, log: (line: string) => say(`pager: ${line}`) };
+  const sink = await startWebhookSink({ ...sinkOptions, port: sinkPort }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EADDRINUSE') throw err;
+    say(`port ${sinkPort} is busy: the on-call sink takes a free port instead`);
+    return startWebhookSink({ ...sinkOptions, port: 0 });
+  });
+  const demo = await seed(services.databaseUrl, { demo: true, env, webhookSinkUrl: sink.url });
 
   const apiConfig = loadConfig(apiSchema, env, apiChecks);
   const ingestConfig = loadConfig(ingestSchema, env, productionChecks);
@@ -70,14 +77,20 @@ async function main(): Promise<void> {
   const api = `http://127.0.0.1:${apiConfig.API_PORT}`;
   const ingestUrl = `http://127.0.0.1:${ingestConfig.INGEST_PORT}`;
 
-  // Replay the demo OT attack through the real ingest API, then wait for its incident.
+  // Replay the demo OT attack through the real ingest API with the replay tool (the files stay
+  // under .data/demo/ so `npm run replay` can send them again), then wait for its incident.
   say('replaying the demo OT attack on Riverside Water through the ingest API');
+  const demoDir = path.join(root, '.data', 'demo');
+  fs.mkdirSync(demoDir, { recursive: true });
+  const replayed: { file: string; key: string }[] = [];
   for (const batch of demoAttack(new Date())) {
     const key = demo?.sensorKeys.find((k) => k.tenant === batch.tenant && k.sensor === batch.sensor)?.key;
     if (!key) continue;
-    const res = await postDemoBatch(ingestUrl, key, batch.records);
-    const body = res.body as { accepted?: number; duplicates?: number } | null;
-    say(`  ${batch.tenant}/${batch.sensor}: HTTP ${res.status}, accepted ${body?.accepted ?? '?'}, duplicates ${body?.duplicates ?? '?'}`);
+    const file = path.join(demoDir, `${batch.tenant}-${batch.sensor}.ndjson`);
+    fs.writeFileSync(file, batch.records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const summary = await replayFiles({ url: ingestUrl, key, files: [file], progress: null });
+    say(`  ${batch.tenant}/${batch.sensor}: accepted ${summary.accepted}, duplicates ${summary.duplicates}, rejected ${summary.rejected}`);
+    replayed.push({ file, key });
   }
   const incident = await waitForIncident(services.databaseUrl, 'riverside-water', 60000);
   if (incident) say(`incident #${incident.number} ${incident.severity}: ${incident.title}`);
@@ -97,6 +110,7 @@ async function main(): Promise<void> {
   say('Sensor keys (demo only):');
   for (const k of demo?.sensorKeys ?? []) say(`  ${k.tenant}/${k.sensor}: ${k.key}`);
   say('');
+  if (replayed[0]) say(`Replay the attack again (timestamps moved to now): npm run replay -- --key ${replayed[0].key} --shift-to-now ${path.relative(root, replayed[0].file)}`);
   say('Send an event:');
   say(`  curl -sS -X POST ${ingest}/v1/events -H 'authorization: Bearer ${riversideKey}' -H 'content-type: application/x-ndjson' \\`);
   say(`    --data-binary '{"_path":"conn","ts":${(Date.now() / 1000).toFixed(3)},"uid":"Cdemo1","id.orig_h":"10.10.7.23","id.orig_p":50123,"id.resp_h":"10.30.0.11","id.resp_p":502,"proto":"tcp","service":"modbus"}'`);
@@ -116,9 +130,12 @@ async function waitForIncident(databaseUrl: string, slug: string, timeoutMs: num
   try {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
+      // Once every replayed batch of the tenant is detected, the incident has all its alerts.
       const { rows } = await client.query(
         `SELECT i.number::text AS number, i.severity, i.title FROM incidents i JOIN tenants t ON t.id = i.tenant_id
-         WHERE t.slug = $1 AND i.status NOT IN ('CLOSED', 'FALSE_POSITIVE') ORDER BY i.created_at DESC LIMIT 1`,
+         WHERE t.slug = $1 AND i.status NOT IN ('CLOSED', 'FALSE_POSITIVE')
+           AND NOT EXISTS (SELECT 1 FROM ingest_batches b WHERE b.tenant_id = t.id AND b.status IN ('PENDING', 'DETECTING'))
+         ORDER BY i.severity = 'CRITICAL' DESC, i.created_at DESC LIMIT 1`,
         [slug],
       );
       if (rows[0]) return rows[0];

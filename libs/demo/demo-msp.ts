@@ -220,6 +220,8 @@ export async function seedDemo(db: TenantDb, options: { secrets: SecretBox; webh
         `INSERT INTO webhook_endpoints (tenant_id, name, kind, url, secret_ciphertext) VALUES ($1, 'On-call (local sink)', 'STANDARD', $2, $3) RETURNING id`,
         [tenantId, options.webhookSinkUrl, options.secrets.seal(options.webhookSecret)],
       );
+      // The sink may listen on another port this run.
+      await tx.query(`UPDATE webhook_endpoints SET url = $3, updated_at = now() WHERE tenant_id = $1 AND id = $2 AND url <> $3`, [tenantId, endpointId, options.webhookSinkUrl]);
       const policyId = await upsertId(
         tx,
         `SELECT id FROM escalation_policies WHERE tenant_id = $1 AND name = 'Default on-call'`,
