@@ -9,7 +9,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { Client } from 'pg';
 import Redis from 'ioredis';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } from '@watchfloor/config';
@@ -20,45 +19,19 @@ import { createDetector, loadBatch, loadBatchEventRows } from '@watchfloor/detec
 import { createRuleVersions, createTenantRuleCache, importDetectionRules, importShippedRules, readRuleFiles } from '@watchfloor/detection/rules';
 import { EventBatchAssembler, writeEventBatch } from '@watchfloor/ingest';
 import { Scope, TenantDb } from '@watchfloor/tenancy';
+import { findCorpora, numberArg, readJsonLines } from './bench-support';
 
-function findCorpora(): string {
-  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'shared/corpora');
-    if (fs.existsSync(candidate)) return candidate;
-  }
-  throw new Error('shared/corpora not found above ' + __dirname);
-}
 const corpora = findCorpora();
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: number): number => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
+const arg = (name: string, fallback: number): number => numberArg(name, fallback);
 const EVENTS = arg('events', 10_000);
 const ROUNDS = Math.max(1, arg('rounds', 3));
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
-function readLines(file: string, max: number): Record<string, unknown>[] {
-  let buf = fs.readFileSync(file);
-  if (file.endsWith('.gz')) buf = zlib.gunzipSync(buf);
-  const out: Record<string, unknown>[] = [];
-  for (const line of buf.toString('utf8').split('\n')) {
-    if (out.length >= max) break;
-    if (!line.startsWith('{')) continue;
-    try {
-      out.push(JSON.parse(line) as Record<string, unknown>);
-    } catch {
-      // skip
-    }
-  }
-  return out;
-}
-
 function templates(): { eve: Record<string, unknown>[]; zeek: Record<string, unknown>[] } {
   const eveDir = path.join(corpora, 'suricata/suricata-sample-data/_extracted');
-  const eve = fs.readdirSync(eveDir).flatMap((f) => readLines(path.join(eveDir, f), 1000));
+  const eve = fs.readdirSync(eveDir).flatMap((f) => readJsonLines(path.join(eveDir, f), 1000));
   const zeekDir = path.join(corpora, 'zeek/brimdata-zed-sample-data/zeek-json');
-  const zeek = ['dns', 'ssl', 'weird', 'modbus', 'notice', 'rdp', 'smtp', 'ntp', 'x509', 'ntlm', 'dce_rpc', 'smb_files'].flatMap((l) => readLines(path.join(zeekDir, `${l}.json.gz`), 1500));
+  const zeek = ['dns', 'ssl', 'weird', 'modbus', 'notice', 'rdp', 'smtp', 'ntp', 'x509', 'ntlm', 'dce_rpc', 'smb_files'].flatMap((l) => readJsonLines(path.join(zeekDir, `${l}.json.gz`), 1500));
   return { eve, zeek };
 }
 

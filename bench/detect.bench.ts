@@ -11,16 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { buildRuleSet, compileRule, interpretRule, parseSigmaFile, type CompiledRule, type SigmaEvent } from '../libs/detection/sigma';
-
-function findCorpora(): string {
-  let dir = __dirname;
-  for (let i = 0; i < 6; i++) {
-    const candidate = path.join(dir, 'shared', 'corpora');
-    if (fs.existsSync(candidate)) return candidate;
-    dir = path.dirname(dir);
-  }
-  throw new Error('shared/corpora not found above ' + __dirname);
-}
+import { findCorpora } from './bench-support';
 
 function walk(dir: string, out: string[] = []): string[] {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {

@@ -9,7 +9,6 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { Client } from 'pg';
 import Redis from 'ioredis';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, ingestSchema, loadConfig } from '@watchfloor/config';
@@ -19,21 +18,11 @@ import { EventBatchAssembler, type EventRow } from '@watchfloor/ingest';
 import { createSensorWithKey } from '@watchfloor/sensors';
 import { Scope, TenantDb } from '@watchfloor/tenancy';
 import { bootstrapIngest, listeningPort } from '../apps/ingest/bootstrap';
+import { findCorpora, numberArg, readJsonLines } from './bench-support';
 
 /** ../shared/corpora from the repository root, found by walking up (works from bench/ and dist/bench/). */
-function findCorpora(): string {
-  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'shared/corpora');
-    if (fs.existsSync(candidate)) return candidate;
-  }
-  throw new Error('shared/corpora not found above ' + __dirname);
-}
 const corpora = findCorpora();
-const args = process.argv.slice(2);
-const arg = (name: string, fallback: number): number => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
+const arg = (name: string, fallback: number): number => numberArg(name, fallback);
 const EVENTS = arg('events', 200_000);
 const CLIENTS = arg('clients', 4);
 const BATCH = arg('batch', 1000);
@@ -42,33 +31,17 @@ const log = (s: string) => process.stderr.write(`${s}\n`);
 
 // ---------------------------------------------------------------- corpus
 
-function readLines(file: string, max: number): Record<string, unknown>[] {
-  let buf = fs.readFileSync(file);
-  if (file.endsWith('.gz')) buf = zlib.gunzipSync(buf);
-  const out: Record<string, unknown>[] = [];
-  for (const line of buf.toString('utf8').split('\n')) {
-    if (out.length >= max) break;
-    if (!line.startsWith('{')) continue;
-    try {
-      out.push(JSON.parse(line) as Record<string, unknown>);
-    } catch {
-      // skip
-    }
-  }
-  return out;
-}
-
 /** Real EVE and Zeek records (alerts, flows, dns, http, tls, modbus, notices, weird, …). */
 function loadTemplates(): { eve: Record<string, unknown>[]; zeek: Record<string, unknown>[] } {
   const eveDir = path.join(corpora, 'suricata/suricata-sample-data/_extracted');
   const verifyDir = path.join(corpora, 'suricata/suricata-verify/_extracted');
   const eve = [
-    ...fs.readdirSync(eveDir).flatMap((f) => readLines(path.join(eveDir, f), 1000)),
-    ...fs.readdirSync(verifyDir).filter((f) => f.endsWith('.ndjson')).flatMap((f) => readLines(path.join(verifyDir, f), 200)),
-    ...readLines(path.join(corpora, 'suricata/tenzir/eve.first6.ndjson'), 10),
+    ...fs.readdirSync(eveDir).flatMap((f) => readJsonLines(path.join(eveDir, f), 1000)),
+    ...fs.readdirSync(verifyDir).filter((f) => f.endsWith('.ndjson')).flatMap((f) => readJsonLines(path.join(verifyDir, f), 200)),
+    ...readJsonLines(path.join(corpora, 'suricata/tenzir/eve.first6.ndjson'), 10),
   ];
   const zeekDir = path.join(corpora, 'zeek/brimdata-zed-sample-data/zeek-json');
-  const zeek = ['dns', 'ssl', 'weird', 'modbus', 'notice', 'rdp', 'smtp', 'ntp', 'x509', 'ntlm'].flatMap((log) => readLines(path.join(zeekDir, `${log}.json.gz`), 1500));
+  const zeek = ['dns', 'ssl', 'weird', 'modbus', 'notice', 'rdp', 'smtp', 'ntp', 'x509', 'ntlm'].flatMap((log) => readJsonLines(path.join(zeekDir, `${log}.json.gz`), 1500));
   return { eve, zeek };
 }
 
