@@ -1,6 +1,6 @@
 // The ingest_batches outbox: ingest writes PENDING rows, detection marks them DONE, the
 // reconciler re-enqueues the ones Redis lost. Functions take a scoped transaction (tenant RLS).
-import type { Severity } from '@watchfloor/normalize';
+import type { NormalizedEvent } from '@watchfloor/normalize';
 import type { ScopedTx } from '@watchfloor/tenancy';
 import { SEVERITY_BY_RANK } from './event-batch';
 
@@ -28,37 +28,15 @@ const BATCH_COLUMNS = `tenant_id AS "tenantId", id, sensor_id AS "sensorId", rec
   min_ts AS "minTs", max_ts AS "maxTs", status, enqueued_at AS "enqueuedAt", detect_attempts AS "detectAttempts", detected_at AS "detectedAt", error`;
 
 /** An event as stored: the normalized columns, the sensor's original record (raw) and its batch. */
-export interface StoredEvent {
+export type StoredEvent = Omit<NormalizedEvent, 'tsFromSource' | 'sensorEventId' | 'sourceFormat' | 'otOperation'> & {
   tenantId: string;
   id: string;
-  ts: Date;
   receivedAt: Date;
   sensorId: string;
   batchId: string;
   sourceFormat: string;
-  sourceProduct: string;
-  sourceLog: string;
-  eventClass: string;
-  category: string | null;
-  severity: Severity;
-  srcIp: string | null;
-  srcPort: number | null;
-  dstIp: string | null;
-  dstPort: number | null;
-  transport: string | null;
-  appProtocol: string | null;
-  communityId: string | null;
-  signature: string | null;
-  signatureId: string | null;
-  attackIds: string[];
-  otProtocol: string | null;
-  otFunction: string | null;
-  otFunctionCode: number | null;
-  otUnitId: number | null;
   otOperation: string | null;
-  message: string | null;
-  raw: Record<string, unknown>;
-}
+};
 
 const EVENT_COLUMNS = `e.tenant_id AS "tenantId", e.id, e.ts, e.received_at AS "receivedAt", e.sensor_id AS "sensorId", e.batch_id AS "batchId",
   e.source_format AS "sourceFormat", e.source_product AS "sourceProduct", e.source_log AS "sourceLog", e.event_class AS "eventClass",

@@ -53,12 +53,11 @@ const MAX_YAML_BYTES = 5 * 1024 * 1024;
  */
 const ANY_PLACEHOLDER: Record<string, string[]> = new Proxy({}, { get: (_t, name) => (typeof name === 'string' ? ['placeholder'] : undefined) });
 
-interface Candidate {
-  documentIndex: number;
+/** The Sigma metadata kept with every stored rule (the DRL asks to credit the author wherever a match shows). */
+export interface RuleMetadata {
   sigmaId: string;
-  kind: 'SIGMA' | 'CORRELATION';
-  title: string;
   name: string | null;
+  title: string;
   author: string | null;
   description: string | null;
   level: string;
@@ -68,6 +67,11 @@ interface Candidate {
   falsepositives: string[];
   logsource: Record<string, unknown>;
   sourceYaml: string;
+}
+
+interface Candidate extends RuleMetadata {
+  documentIndex: number;
+  kind: 'SIGMA' | 'CORRELATION';
   correlation?: CompiledCorrelation;
 }
 
@@ -343,22 +347,10 @@ export async function ensureBuiltinRules(db: TenantDb): Promise<number> {
 
 export type RuleStoreError = { ok: false; code: 'NOT_FOUND' | 'BAD_USER_INPUT'; message: string };
 
-export interface DetectionRuleView {
+export interface DetectionRuleView extends RuleMetadata {
   id: string;
   ownerTenantId: string | null;
-  sigmaId: string;
-  name: string | null;
   kind: RuleKind;
-  title: string;
-  author: string | null;
-  description: string | null;
-  level: string;
-  status: string | null;
-  tags: string[];
-  references: string[];
-  falsepositives: string[];
-  logsource: Record<string, unknown>;
-  sourceYaml: string;
   version: number;
   /** For the tenant asked about: its setting, else the rule's default. Null in a global listing. */
   enabled: boolean | null;

@@ -6,20 +6,13 @@ import { buildRuleSet, compileRule, parseSigmaFile, type CompiledRule, type Rule
 import { compileCorrelation, type CompiledCorrelation } from '@watchfloor/detection/correlation';
 import type { OtDetectionName, OtDetectionSetting, Severity } from '@watchfloor/detection/ot';
 import { Scope, type ScopedTx, type TenantDb } from '@watchfloor/tenancy';
-import { builtinDetectionName, type RuleKind } from './rule-import';
+import { builtinDetectionName, type RuleKind, type RuleMetadata } from './rule-import';
 import type { RuleVersions } from './rule-versions';
 
-export interface StoredRule {
+export interface StoredRule extends Pick<RuleMetadata, 'sigmaId' | 'name' | 'title' | 'author' | 'level' | 'tags' | 'sourceYaml'> {
   id: string;
   ownerTenantId: string | null;
-  sigmaId: string;
-  name: string | null;
   kind: RuleKind;
-  title: string;
-  author: string | null;
-  level: string;
-  tags: string[];
-  sourceYaml: string;
   version: number;
   enabled: boolean;
   severityOverride: Severity | null;
