@@ -17,7 +17,7 @@ import { withDatabase } from '@watchfloor/devstack';
 import { createCorrelationEngine } from '@watchfloor/detection/correlation';
 import { createDetector, loadBatch, loadBatchEventRows } from '@watchfloor/detection/pipeline';
 import { createRuleVersions, createTenantRuleCache, importDetectionRules, importShippedRules, readRuleFiles } from '@watchfloor/detection/rules';
-import { EventBatchAssembler, writeEventBatch } from '@watchfloor/ingest';
+import { encodeBatch, EventBatchAssembler, writeEventBatch } from '@watchfloor/ingest';
 import { Scope, TenantDb } from '@watchfloor/tenancy';
 import { findCorpora, numberArg, readJsonLines } from './bench-support';
 
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
       await writeEventBatch(
         db,
         partitions,
-        { tenantId, sensorId, batchId, receivedAt: new Date(now), format: b.formats, rows: b.rows, duplicatesInBatch: b.duplicatesInBatch, rejectedCount: b.rejectedCount },
+        { tenantId, sensorId, batchId, receivedAt: new Date(now), batch: encodeBatch(b) },
         { partitionWindow: { from: new Date(now - 30 * 86400_000), to: new Date(now + 8 * 86400_000) } },
       );
       return batchId;

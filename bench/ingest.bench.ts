@@ -12,12 +12,13 @@ import path from 'node:path';
 import { Client } from 'pg';
 import Redis from 'ioredis';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, ingestSchema, loadConfig } from '@watchfloor/config';
-import { applyMigrations, createDataSource, ensureDatabase } from '@watchfloor/db';
+import { applyMigrations, createDataSource, ensureDatabase, PgCopyIn, runCopyIn } from '@watchfloor/db';
 import { withDatabase } from '@watchfloor/devstack';
-import { EventBatchAssembler, type EventRow } from '@watchfloor/ingest';
+import { EventBatchAssembler, type EventParsePool, type EventRow } from '@watchfloor/ingest';
 import { createSensorWithKey } from '@watchfloor/sensors';
 import { Scope, TenantDb } from '@watchfloor/tenancy';
 import { bootstrapIngest, listeningPort } from '../apps/ingest/bootstrap';
+import { EVENT_PARSE_POOL } from '../apps/ingest/ingest-providers';
 import { findCorpora, numberArg, readJsonLines } from './bench-support';
 
 /** ../shared/corpora from the repository root, found by walking up (works from bench/ and dist/bench/). */
@@ -65,50 +66,7 @@ function recycle(count: number, now: number): string[] {
   return lines;
 }
 
-// ---------------------------------------------------------------- COPY without pg-copy-streams
-
-/**
- * COPY … FROM STDIN as a pg "submittable" (pg-copy-streams is not a dependency): pg hands the
- * connection to the active query, which answers CopyInResponse with CopyData messages.
- */
-class CopyIn {
-  readonly done: Promise<number>;
-  private resolve!: (n: number) => void;
-  private reject!: (e: Error) => void;
-  private error: Error | null = null;
-  private rows = 0;
-  constructor(
-    readonly text: string,
-    private readonly chunks: () => Iterable<Buffer>,
-  ) {
-    this.done = new Promise((res, rej) => {
-      this.resolve = res;
-      this.reject = rej;
-    });
-  }
-  submit(connection: { query(text: string): void }): void {
-    connection.query(this.text);
-  }
-  handleCopyInResponse(connection: { sendCopyFromChunk(b: Buffer): void; endCopyFrom(): void }): void {
-    for (const chunk of this.chunks()) connection.sendCopyFromChunk(chunk);
-    connection.endCopyFrom();
-  }
-  handleCommandComplete(msg: { text?: string }): void {
-    this.rows = Number(/\d+$/.exec(msg.text ?? '')?.[0] ?? 0);
-  }
-  handleReadyForQuery(): void {
-    if (this.error) this.reject(this.error);
-    else this.resolve(this.rows);
-  }
-  handleError(err: Error): void {
-    this.error = err;
-  }
-  handleRowDescription(): void {}
-  handleDataRow(): void {}
-  handleEmptyQuery(): void {}
-  handlePortalSuspended(): void {}
-  handleCopyData(): void {}
-}
+// ---------------------------------------------------------------- COPY text rows (the ceiling)
 
 const copyEscape = (s: string) => s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
 const copyField = (v: unknown): string => (v === null || v === undefined ? '\\N' : copyEscape(String(v)));
@@ -153,16 +111,80 @@ function postBatch(agent: http.Agent, port: number, key: string, body: Buffer): 
   });
 }
 
-/** Jiffies busy and total across all CPUs (Linux /proc/stat), to see who the bottleneck is. */
-function machineCpu(): { busy: number; total: number } {
+/**
+ * CPU spent so far, in microseconds: this process, the Postgres and Redis server processes
+ * (Linux /proc; clock ticks of 10 ms), and the machine's busy and total time across all cores.
+ */
+interface CpuSnapshot {
+  node: number;
+  /** This process' main thread alone (the rest: parse workers, GC helpers, libuv). */
+  mainThread: number;
+  postgres: number;
+  redis: number;
+  busy: number;
+  total: number;
+}
+
+const TICK_US = 10_000;
+
+function cpuSnapshot(): CpuSnapshot {
+  const usage = process.cpuUsage();
+  const out: CpuSnapshot = { node: usage.user + usage.system, mainThread: 0, postgres: 0, redis: 0, busy: 0, total: 0 };
   try {
+    const own = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const ownFields = own.slice(own.lastIndexOf(')') + 2).split(' ');
+    out.mainThread = (Number(ownFields[11]) + Number(ownFields[12])) * TICK_US;
     const [, ...f] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
     const n = f.map(Number);
-    const idle = n[3] + (n[4] ?? 0);
-    const total = n.reduce((a, b) => a + b, 0);
-    return { busy: total - idle, total };
+    out.total = n.reduce((a, b) => a + b, 0) * TICK_US;
+    out.busy = out.total - (n[3] + (n[4] ?? 0)) * TICK_US;
+    for (const pid of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      let stat: string;
+      try {
+        stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        continue; // the process ended meanwhile
+      }
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ticks = Number(fields[11]) + Number(fields[12]);
+      if (comm === 'postgres') out.postgres += ticks * TICK_US;
+      else if (comm.startsWith('redis-server')) out.redis += ticks * TICK_US;
+    }
   } catch {
-    return { busy: 0, total: 1 };
+    // Not Linux: the split stays empty.
+  }
+  return out;
+}
+
+/** CPU of a phase, summed over rounds. */
+class CpuTally {
+  node = 0;
+  mainThread = 0;
+  postgres = 0;
+  redis = 0;
+  busy = 0;
+  total = 0;
+  seconds = 0;
+  async measure<T>(work: () => Promise<T>): Promise<T> {
+    const before = cpuSnapshot();
+    const started = process.hrtime.bigint();
+    const result = await work();
+    const after = cpuSnapshot();
+    this.seconds += Number(process.hrtime.bigint() - started) / 1e9;
+    this.node += after.node - before.node;
+    this.mainThread += after.mainThread - before.mainThread;
+    this.postgres += after.postgres - before.postgres;
+    this.redis += after.redis - before.redis;
+    this.busy += after.busy - before.busy;
+    this.total += after.total - before.total;
+    return result;
+  }
+  /** e.g. "Node 12.1 + Postgres 20.3 + Redis 0.4 µs/event; machine 93% busy". */
+  describe(events: number, unit: string): string {
+    const per = (us: number) => (us / events).toFixed(1);
+    return `this process ${per(this.node)} (main thread ${per(this.mainThread)}) + Postgres ${per(this.postgres)} + Redis ${per(this.redis)} µs CPU/${unit}; machine ${this.total ? Math.round((this.busy / this.total) * 100) : 0}% busy`;
   }
 }
 
@@ -210,6 +232,7 @@ async function main(): Promise<void> {
       INGEST_PORT: 0,
     };
     app = await bootstrapIngest(config, { shutdownHooks: false, host: '127.0.0.1' });
+    const parseThreads = app.get<EventParsePool>(EVENT_PARSE_POOL).threads;
     const port = listeningPort(app);
     const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
     // Warm-up: partitions, key cache, JIT, prepared statements (its own records, not counted).
@@ -233,15 +256,14 @@ async function main(): Promise<void> {
     let accepted = 0;
     let duplicates = 0;
     let refused = 0;
-    let cpuCores = 0;
-    let machineBusy = 0;
+    const httpCpu = new CpuTally();
+    const copyCpu = new CpuTally();
+    let copiedRows = 0;
 
     const runHttp = async (part: Buffer[]): Promise<number> => {
       let next = 0;
-      const cpuBefore = process.cpuUsage();
-      const machineBefore = machineCpu();
       const started = process.hrtime.bigint();
-      await Promise.all(
+      await httpCpu.measure(() => Promise.all(
         Array.from({ length: CLIENTS }, async () => {
           while (next < part.length) {
             const body = part[next++];
@@ -259,22 +281,14 @@ async function main(): Promise<void> {
             }
           }
         }),
-      );
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const cpu = process.cpuUsage(cpuBefore);
-      const machine = machineCpu();
-      cpuCores += ((cpu.user + cpu.system) / 1e6 / seconds) * seconds;
-      machineBusy += ((machine.busy - machineBefore.busy) / Math.max(1, machine.total - machineBefore.total)) * seconds;
-      return seconds;
+      ));
+      return Number(process.hrtime.bigint() - started) / 1e9;
     };
     const runCopy = async (part: EventRow[]): Promise<number> => {
       const halves = [part.filter((_, i) => i % 2 === 0), part.filter((_, i) => i % 2 === 1)];
       const started = process.hrtime.bigint();
-      await Promise.all(clients.map((c, i) => {
-        const copy = new CopyIn(`COPY bench_copy (${COLUMNS}) FROM STDIN`, () => copyChunks(halves[i], ids));
-        c.query(copy as never);
-        return copy.done;
-      }));
+      await copyCpu.measure(() => Promise.all(clients.map((c, i) => runCopyIn(c as never, new PgCopyIn(`COPY bench_copy (${COLUMNS}) FROM STDIN`, () => copyChunks(halves[i], ids))))));
+      copiedRows += part.length;
       return Number(process.hrtime.bigint() - started) / 1e9;
     };
     const placeholders = Array.from({ length: 29 }, (_, i) => `$${i + 1}`).join(',');
@@ -317,8 +331,10 @@ async function main(): Promise<void> {
     agent.destroy();
     await Promise.all(clients.map((c) => c.end()));
     const [{ n: stored }] = await owner.query(`SELECT count(*)::int AS n FROM events WHERE batch_id IN (SELECT id FROM ingest_batches)`);
-    log(`HTTP ingest total: ${httpEvents} events in ${httpSecondsTotal.toFixed(2)} s (accepted ${accepted}, duplicates ${duplicates}, 429/503 retries ${refused}); ` +
-      `CPU while ingesting: this process ${(cpuCores / httpSecondsTotal).toFixed(2)} cores, machine ${((machineBusy / httpSecondsTotal) * 100).toFixed(0)}% busy of ${os.cpus().length} cores`);
+    log(`HTTP ingest total: ${httpEvents} events in ${httpSecondsTotal.toFixed(2)} s (accepted ${accepted}, duplicates ${duplicates}, 429/503 retries ${refused}); parse threads ${parseThreads}`);
+    // Where the CPU went, per event, on this machine's ${os.cpus().length} cores (the bench's own HTTP clients count in "this process").
+    log(`CPU, HTTP ingest: ${httpCpu.describe(httpEvents, 'event')}`);
+    log(`CPU, COPY ceiling: ${copyCpu.describe(copiedRows, 'row')}`);
     if (accepted !== httpEvents) throw new Error(`accepted ${accepted} of ${httpEvents} distinct events`);
     if (stored < accepted) throw new Error(`rows stored ${stored} < accepted ${accepted}`);
     await app.close();

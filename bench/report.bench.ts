@@ -214,8 +214,7 @@ async function main(): Promise<void> {
     await timed('tenantSummary alone (warm)', () =>
       db.withScope(Scope.tenant(tenantId), (tx) => {
         const timedTx: ScopedTx = {
-          scope: tx.scope,
-          manager: tx.manager,
+          ...tx,
           async query(sql, params) {
             const t0 = Date.now();
             const rows = await tx.query(sql, params);

@@ -8,7 +8,7 @@ function countQueries() {
   const counts = { transactions: 0, statements: 0 };
   const wrap = <T>(work: (tx: ScopedTx) => Promise<T>) => (tx: ScopedTx) => {
     counts.transactions++;
-    const counted: ScopedTx = { scope: tx.scope, manager: tx.manager, query: (sql, params) => { counts.statements++; return tx.query(sql, params); } };
+    const counted: ScopedTx = { ...tx, query: (sql, params) => { counts.statements++; return tx.query(sql, params); } };
     return work(counted);
   };
   const realWithScope = TenantDb.prototype.withScope;

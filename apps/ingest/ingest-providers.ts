@@ -3,12 +3,13 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import type { IngestConfig } from '@watchfloor/config';
 import { EventPartitionCache } from '@watchfloor/db';
-import { detectJobOptions, EventIngestor, LoadShedder, SensorKeyAuthenticator } from '@watchfloor/ingest';
+import { createEventParsePool, detectJobOptions, EventIngestor, LoadShedder, resolveParseThreads, SensorKeyAuthenticator, type EventParsePool } from '@watchfloor/ingest';
 import type { DetectJobData } from '@watchfloor/queue';
 import { createLogger, injectTraceContext } from '@watchfloor/telemetry';
 import { TenantDb } from '@watchfloor/tenancy';
 
 export const INGEST_CONFIG = Symbol('INGEST_CONFIG');
+export const EVENT_PARSE_POOL = Symbol('EVENT_PARSE_POOL');
 
 /** The ingest write path as Nest providers; the HTTP route (events.route.ts) takes them from the app. */
 export function ingestProviders(config: IngestConfig): Provider[] {
@@ -25,8 +26,16 @@ export function ingestProviders(config: IngestConfig): Provider[] {
       inject: [TenantDb],
     },
     {
+      provide: EVENT_PARSE_POOL,
+      useFactory: (): EventParsePool => {
+        const pool = createEventParsePool(resolveParseThreads(config.INGEST_PARSE_THREADS));
+        log.info({ parseThreads: pool.threads }, pool.threads ? 'request bodies are parsed in worker threads' : 'request bodies are parsed on the request thread');
+        return pool;
+      },
+    },
+    {
       provide: EventIngestor,
-      useFactory: (db: TenantDb, queue: Queue<DetectJobData>) =>
+      useFactory: (db: TenantDb, queue: Queue<DetectJobData>, parsePool: EventParsePool) =>
         new EventIngestor(db, new EventPartitionCache(), {
           maxBodyBytes: config.INGEST_MAX_BODY_BYTES,
           maxLineBytes: config.INGEST_MAX_LINE_BYTES,
@@ -36,8 +45,8 @@ export function ingestProviders(config: IngestConfig): Provider[] {
             await queue.add('detect', { tenantId, batchId, trace: injectTraceContext() }, detectJobOptions(batchId));
           },
           onEnqueueError: (err, batch) => log.error({ err, ...batch }, 'detect enqueue failed after commit; the reconciler will enqueue the batch'),
-        }),
-      inject: [TenantDb, getQueueToken('detect')],
+        }, parsePool),
+      inject: [TenantDb, getQueueToken('detect'), EVENT_PARSE_POOL],
     },
     {
       provide: LoadShedder,

@@ -67,13 +67,15 @@ export class ReadSession {
  */
 function serialised(tx: ScopedTx): ScopedTx {
   let tail: Promise<unknown> = Promise.resolve();
+  const queued = <R>(work: () => Promise<R>): Promise<R> => {
+    const next = tail.then(work);
+    tail = next.catch(() => undefined);
+    return next;
+  };
   return {
     scope: tx.scope,
     manager: tx.manager,
-    query<T>(sql: string, params?: unknown[]): Promise<T[]> {
-      const next = tail.then(() => tx.query<T>(sql, params));
-      tail = next.catch(() => undefined);
-      return next;
-    },
+    query: <T>(sql: string, params?: unknown[]) => queued(() => tx.query<T>(sql, params)),
+    copyIn: (sql, chunks) => queued(() => tx.copyIn(sql, chunks)),
   };
 }

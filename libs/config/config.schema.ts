@@ -64,6 +64,12 @@ export const ingestSchema = commonSchema.extend({
   INGEST_MAX_DETECT_BACKLOG: positiveInt(20000),
   INGEST_MAX_IN_FLIGHT: positiveInt(16),
   INGEST_KEY_CACHE_SECONDS: positiveInt(5),
+  // Worker threads that parse request bodies; auto = cores - 1 (1..4), 0 = on the request thread.
+  INGEST_PARSE_THREADS: z
+    .union([z.literal('auto'), z.coerce.number({ message: 'must be auto or a number' }).int('must be an integer').min(0, 'must be 0 or more').max(64, 'must be at most 64')], {
+      message: 'must be auto or a number from 0 to 64',
+    })
+    .default('auto'),
 });
 
 export const workerSchema = commonSchema.extend({

@@ -12,6 +12,8 @@ import { type DetectQueue, reconcileBatches } from './batch-reconciler';
 import { findBatch, loadBatchEvents, markBatchDetected } from './batch-outbox';
 import { EventBatchAssembler } from './event-batch';
 import { writeEventBatch } from './event-writer';
+import { encodeBatch } from './event-copy-encoder';
+import { createEventParsePool } from './event-parse-pool';
 import { EventIngestor } from './event-ingestor';
 import { Readable } from 'node:stream';
 
@@ -56,7 +58,7 @@ async function commitBatch(events: number): Promise<string> {
   const written = await writeEventBatch(
     t.db,
     partitions,
-    { tenantId, sensorId, batchId, receivedAt, format: batch.formats, rows: batch.rows, duplicatesInBatch: 0, rejectedCount: 0 },
+    { tenantId, sensorId, batchId, receivedAt, batch: encodeBatch(batch) },
     { partitionWindow: { from: new Date(receivedAt.getTime() - 86400000), to: new Date(receivedAt.getTime() + 86400000) } },
   );
   expect(written.accepted).toBe(events);
@@ -95,7 +97,7 @@ describe('batch reconciler', () => {
         throw new Error('Redis is down');
       },
       onEnqueueError: (err) => errors.push(err),
-    });
+    }, createEventParsePool(0));
     const line = JSON.stringify({ timestamp: new Date().toISOString(), event_type: 'alert', src_ip: '10.1.1.1', dest_ip: '10.30.0.11', proto: 'TCP', alert: { signature_id: 42, signature: 'x', severity: 1 } });
     const result = await ingestor.ingest({
       principal: { tenantId, sensorId, keyId: 'k', sensorKind: 'SURICATA', declaredLog: null },

@@ -72,46 +72,66 @@ export async function* bodyChunks(raw: Readable, encoding: ContentEncoding, maxB
 }
 
 /**
- * Calls `onLine` for each physical line (1-based number, text without its line ending), as the
- * chunks arrive; only the unfinished last line is held between chunks. A line longer than
- * maxLineBytes throws IngestError line_too_large.
+ * Splits decoded body bytes into physical lines as they arrive (synchronous, so the parse
+ * worker uses it too): `onLine` gets the 1-based line number and the text without its line
+ * ending; only the unfinished last line is held between chunks. A line longer than
+ * maxLineBytes throws IngestError line_too_large, before it is complete when it has to.
  */
-export async function forEachLine(chunks: AsyncIterable<Buffer>, maxLineBytes: number, onLine: (lineNo: number, text: string) => void): Promise<number> {
-  const decoder = new StringDecoder('utf8');
-  let pending = '';
-  let lineNo = 0;
-  const emit = (text: string): void => {
-    lineNo++;
-    if (text.length > 0 && text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
-    // Characters never outnumber UTF-8 bytes; count bytes only when it could matter.
-    if (text.length > maxLineBytes || (text.length * 3 > maxLineBytes && Buffer.byteLength(text) > maxLineBytes)) throw lineTooLarge(lineNo, maxLineBytes);
-    onLine(lineNo, text);
-  };
-  for await (const chunk of chunks) {
-    const text = pending + decoder.write(chunk);
+export class LineSplitter {
+  private readonly decoder = new StringDecoder('utf8');
+  private pending = '';
+  private lineNo = 0;
+
+  constructor(
+    private readonly maxLineBytes: number,
+    private readonly onLine: (lineNo: number, text: string) => void,
+  ) {}
+
+  push(chunk: Buffer): void {
+    const text = this.pending + this.decoder.write(chunk);
     let start = 0;
-    let nl = text.indexOf('\n', pending.length);
+    let nl = text.indexOf('\n', this.pending.length);
     while (nl !== -1) {
-      emit(text.slice(start, nl));
+      this.emit(text.slice(start, nl));
       start = nl + 1;
       nl = text.indexOf('\n', start);
     }
-    pending = start === 0 ? text : text.slice(start);
-    if (pending.length > maxLineBytes) throw lineTooLarge(lineNo + 1, maxLineBytes);
+    this.pending = start === 0 ? text : text.slice(start);
+    if (this.pending.length > this.maxLineBytes) throw lineTooLarge(this.lineNo + 1, this.maxLineBytes);
   }
-  pending += decoder.end();
-  if (pending.length > 0) emit(pending);
-  return lineNo;
+
+  /** Emits the unterminated last line, if any; returns the number of lines. */
+  end(): number {
+    const last = this.pending + this.decoder.end();
+    this.pending = '';
+    if (last.length > 0) this.emit(last);
+    return this.lineNo;
+  }
+
+  private emit(text: string): void {
+    this.lineNo++;
+    if (text.length > 0 && text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+    // Characters never outnumber UTF-8 bytes; count bytes only when it could matter.
+    if (text.length > this.maxLineBytes || (text.length * 3 > this.maxLineBytes && Buffer.byteLength(text) > this.maxLineBytes)) {
+      throw lineTooLarge(this.lineNo, this.maxLineBytes);
+    }
+    this.onLine(this.lineNo, text);
+  }
+}
+
+/** LineSplitter over an async stream of chunks; resolves with the number of lines. */
+export async function forEachLine(chunks: AsyncIterable<Buffer>, maxLineBytes: number, onLine: (lineNo: number, text: string) => void): Promise<number> {
+  const splitter = new LineSplitter(maxLineBytes, onLine);
+  for await (const chunk of chunks) splitter.push(chunk);
+  return splitter.end();
 }
 
 function lineTooLarge(lineNo: number, limit: number): IngestError {
   return new IngestError('line_too_large', `line ${lineNo} exceeds the limit of ${limit} bytes`, { line: lineNo, limitBytes: limit });
 }
 
-/** The whole decoded body as text (for application/json, already bounded by the body limit). */
-export async function readAllText(chunks: AsyncIterable<Buffer>): Promise<string> {
-  const parts: Buffer[] = [];
-  for await (const chunk of chunks) parts.push(chunk);
+/** Body bytes as text, without a leading byte order mark. */
+export function bodyText(parts: Buffer[]): string {
   const text = Buffer.concat(parts).toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

@@ -46,7 +46,7 @@ export interface EventRow {
 }
 
 export interface AssembledBatch {
-  /** Unique by id, sorted by id (sorted batches do not deadlock each other on ON CONFLICT). */
+  /** Unique by id, in the order first seen (the writer inserts them in id order). */
   rows: EventRow[];
   /** Records that repeated an earlier record of the same batch. */
   duplicatesInBatch: number;
@@ -68,6 +68,8 @@ const MAX_ERROR_CHARS = 300;
  */
 export class EventBatchAssembler {
   private readonly byId = new Map<string, EventRow>();
+  /** Ids seen, when rows go to onRow instead of byId. */
+  private readonly ids = new Set<string>();
   private readonly rejected: RejectedLine[] = [];
   private readonly formats = new Set<string>();
   private rejectedCount = 0;
@@ -78,6 +80,8 @@ export class EventBatchAssembler {
     private readonly sensorId: string,
     private readonly parseOptions: ParseOptions,
     private readonly maxEvents: number,
+    /** Takes each new row as it is accepted; the assembler then keeps only the ids (finish() has no rows). */
+    private readonly onRow?: (row: EventRow) => void,
   ) {}
 
   /** A text line (NDJSON, CEF or syslog-wrapped CEF); blank lines are skipped, not rejected. */
@@ -101,9 +105,8 @@ export class EventBatchAssembler {
   }
 
   finish(): AssembledBatch {
-    const rows = [...this.byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return {
-      rows,
+      rows: [...this.byId.values()],
       duplicatesInBatch: this.duplicates,
       rejected: this.rejected,
       rejectedCount: this.rejectedCount,
@@ -123,11 +126,20 @@ export class EventBatchAssembler {
     if (!result.ok) return this.reject(lineNo, result.error);
     const row = toEventRow(this.sensorId, result.event, sourceText);
     if (typeof row === 'string') return this.reject(lineNo, row);
-    if (this.byId.has(row.id)) {
-      this.duplicates++;
-      return;
+    if (this.onRow) {
+      if (this.ids.has(row.id)) {
+        this.duplicates++;
+        return;
+      }
+      this.ids.add(row.id);
+      this.onRow(row);
+    } else {
+      if (this.byId.has(row.id)) {
+        this.duplicates++;
+        return;
+      }
+      this.byId.set(row.id, row);
     }
-    this.byId.set(row.id, row);
     this.formats.add(row.sourceFormat);
   }
 }

@@ -6,8 +6,10 @@ import type { EventPartitionCache } from '@watchfloor/db';
 import type { ParseOptions, SourceFormat } from '@watchfloor/normalize';
 import type { TenantDb } from '@watchfloor/tenancy';
 import { Scope } from '@watchfloor/tenancy';
-import { bodyChunks, forEachLine, parseContentEncoding, readAllText } from './body-reader';
-import { EventBatchAssembler, type RejectedLine } from './event-batch';
+import { bodyChunks, parseContentEncoding } from './body-reader';
+import type { RejectedLine } from './event-batch';
+import { parseEventBody, type BodyKind, type BodyParseInput } from './event-body-parser';
+import type { EventParsePool } from './event-parse-pool';
 import { writeEventBatch } from './event-writer';
 import { markBatchEnqueued } from './batch-outbox';
 import { IngestError, isRetryableTransactionError } from './ingest.errors';
@@ -15,8 +17,6 @@ import type { SensorPrincipal } from './sensor-key-authenticator';
 
 export const INGEST_FORMATS = ['auto', 'suricata', 'zeek', 'cef', 'ocsf', 'native'] as const;
 export type IngestFormat = (typeof INGEST_FORMATS)[number];
-
-export type BodyKind = 'lines' | 'json';
 
 const LINE_TYPES = new Set(['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines', 'application/jsonlines', 'text/plain']);
 
@@ -80,6 +80,8 @@ export class EventIngestor {
     private readonly db: TenantDb,
     private readonly partitions: EventPartitionCache,
     private readonly options: EventIngestorOptions,
+    /** Where bodies are parsed (inline or worker threads); closed by its owner. */
+    private readonly parsePool: EventParsePool,
   ) {}
 
   /** Check the request's headers before reading any of its body (415/413 early). */
@@ -102,21 +104,29 @@ export class EventIngestor {
       ...(principal.declaredLog ? { declaredLog: principal.declaredLog } : {}),
       ...(SENSOR_PRODUCTS[principal.sensorKind] ? { sensorProduct: SENSOR_PRODUCTS[principal.sensorKind] } : {}),
     };
-    const assembler = new EventBatchAssembler(principal.sensorId, parseOptions, this.options.maxEventsPerBatch);
-    const chunks = bodyChunks(req.body, encoding, this.options.maxBodyBytes);
-    if (kind === 'lines') {
-      await forEachLine(chunks, this.options.maxLineBytes, (lineNo, text) => assembler.addLine(lineNo, text));
-    } else {
-      await this.readJsonBody(await readAllText(chunks), assembler);
+    const input: BodyParseInput = {
+      kind,
+      sensorId: principal.sensorId,
+      parseOptions,
+      maxLineBytes: this.options.maxLineBytes,
+      maxEventsPerBatch: this.options.maxEventsPerBatch,
+    };
+    // The decoded body is kept until the batch is written: the writer's second attempt (raw
+    // re-serialized, see restorableRawJson) parses it again on this thread. It is bounded by
+    // the body limit, like the rows parsed from it.
+    const body: Buffer[] = [];
+    const session = this.parsePool.start(input);
+    try {
+      for await (const chunk of bodyChunks(req.body, encoding, this.options.maxBodyBytes)) {
+        body.push(chunk);
+        session.push(chunk);
+        if (session.failed) break;
+      }
+    } catch (err) {
+      session.abort();
+      throw err;
     }
-    const batch = assembler.finish();
-    if (batch.rows.length === 0 && batch.duplicatesInBatch === 0) {
-      throw new IngestError(
-        'no_valid_events',
-        batch.records === 0 ? 'the body holds no events' : `none of the ${batch.records} records could be parsed`,
-        { rejected: batch.rejected.slice(0, 100) },
-      );
-    }
+    const batch = await session.finish();
 
     const batchId = crypto.randomUUID();
     // A deadlock or serialization failure rolls everything back: run the same batch again.
@@ -129,10 +139,8 @@ export class EventIngestor {
           sensorId: principal.sensorId,
           batchId,
           receivedAt: req.receivedAt,
-          format: batch.formats,
-          rows: batch.rows,
-          duplicatesInBatch: batch.duplicatesInBatch,
-          rejectedCount: batch.rejectedCount,
+          batch,
+          restorable: () => parseEventBody(input, body, { restorableRaw: true }),
         },
         {
           partitionWindow: {
@@ -144,37 +152,6 @@ export class EventIngestor {
     );
     if (written.status === 'PENDING') await this.enqueue(principal.tenantId, batchId);
     return { batchId, accepted: written.accepted, duplicates: written.duplicates, rejected: batch.rejected, rejectedCount: batch.rejectedCount };
-  }
-
-  /**
-   * application/json: one object, or an array whose element i is reported as line i + 1. A body
-   * that is not one JSON value but has several lines is read as NDJSON (shippers often label
-   * NDJSON as application/json).
-   */
-  private async readJsonBody(text: string, assembler: EventBatchAssembler): Promise<void> {
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (err) {
-      if (text.trim() === '') return;
-      if (text.trim().includes('\n')) {
-        const lines = text.split('\n');
-        for (let i = 0; i < lines.length; i++) {
-          const line = lines[i].endsWith('\r') ? lines[i].slice(0, -1) : lines[i];
-          if (Buffer.byteLength(line) > this.options.maxLineBytes) {
-            throw new IngestError('line_too_large', `line ${i + 1} exceeds the limit of ${this.options.maxLineBytes} bytes`, { line: i + 1, limitBytes: this.options.maxLineBytes });
-          }
-          assembler.addLine(i + 1, line);
-        }
-        return;
-      }
-      throw new IngestError('invalid_body', `invalid JSON: ${(err as Error).message.slice(0, 200)}`);
-    }
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) assembler.addRecord(i + 1, value[i]);
-    } else {
-      assembler.addRecord(1, value);
-    }
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { APP_ROLE } from '../db/migrate';
+import { PgCopyIn, runCopyIn, type CopyTarget } from '../db/pg-copy-in';
 import { scopeTenantIds, type TenantScope } from './tenant-scope';
 
 export type IsolationLevel = 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE';
@@ -9,6 +10,12 @@ export interface ScopedTx {
   readonly scope: TenantScope;
   readonly manager: EntityManager;
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * `COPY … FROM STDIN` on the transaction's connection; resolves with the rows copied. For
+   * temporary staging tables: Postgres refuses COPY FROM into a table under row-level security,
+   * so tenant rows reach their table through an INSERT … SELECT that the policies check.
+   */
+  copyIn(sql: string, chunks: () => Iterable<Buffer>): Promise<number>;
 }
 
 /**
@@ -58,6 +65,7 @@ export class TenantDb {
         // Structured results: rows for every command (TypeORM's plain form returns [rows, count]
         // for UPDATE/DELETE … RETURNING, which callers would otherwise have to special-case).
         query: async (sql, params) => (await runner.query(sql, params as unknown[], true)).records,
+        copyIn: async (sql, chunks) => runCopyIn((await runner.connect()) as CopyTarget, new PgCopyIn(sql, chunks)),
       };
       const result = await work(tx);
       await runner.commitTransaction();

@@ -4,7 +4,7 @@
 import crypto from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { EventPartitionCache } from '@watchfloor/db';
-import { EventBatchAssembler, writeEventBatch } from '@watchfloor/ingest';
+import { encodeBatch, EventBatchAssembler, writeEventBatch } from '@watchfloor/ingest';
 import type { TenantDb } from '@watchfloor/tenancy';
 
 export interface Plant {
@@ -61,7 +61,7 @@ export async function insertZeekBatch(db: TenantDb, plant: Plant, records: Recor
   const written = await writeEventBatch(
     db,
     partitions,
-    { tenantId: plant.tenantId, sensorId: plant.sensorId, batchId, receivedAt, format: batch.formats, rows: batch.rows, duplicatesInBatch: batch.duplicatesInBatch, rejectedCount: 0 },
+    { tenantId: plant.tenantId, sensorId: plant.sensorId, batchId, receivedAt, batch: encodeBatch(batch) },
     { partitionWindow: { from: new Date(receivedAt.getTime() - 30 * 86400000), to: new Date(receivedAt.getTime() + 8 * 86400000) } },
   );
   return { batchId, accepted: written.accepted };
