@@ -93,6 +93,7 @@ export async function markBatchFailed(tx: ScopedTx, batchId: string, error: stri
   return rows.length > 0;
 }
 
-export async function markBatchEnqueued(tx: ScopedTx, batchId: string): Promise<void> {
-  await tx.query(`UPDATE ingest_batches SET enqueued_at = now() WHERE id = $1`, [batchId]);
+/** The detect job of a committed batch could not be enqueued: it waits for the reconciler. */
+export async function markBatchNotEnqueued(tx: ScopedTx, batchId: string): Promise<void> {
+  await tx.query(`UPDATE ingest_batches SET enqueued_at = NULL WHERE id = $1`, [batchId]);
 }

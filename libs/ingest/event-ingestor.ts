@@ -11,7 +11,7 @@ import type { RejectedLine } from './event-batch';
 import { parseEventBody, type BodyKind, type BodyParseInput } from './event-body-parser';
 import type { EventParsePool } from './event-parse-pool';
 import { writeEventBatch } from './event-writer';
-import { markBatchEnqueued } from './batch-outbox';
+import { markBatchNotEnqueued } from './batch-outbox';
 import { IngestError, isRetryableTransactionError } from './ingest.errors';
 import type { SensorPrincipal } from './sensor-key-authenticator';
 
@@ -156,7 +156,9 @@ export class EventIngestor {
 
   /**
    * After commit. A failure or a hang here (Redis down) still answers 202: the batch is durable
-   * and PENDING, and the reconciler enqueues it. enqueued_at tells the reconciler it was sent.
+   * and PENDING, and the reconciler enqueues it. The batch was committed with enqueued_at set
+   * (one transaction less per batch on the normal path); a failed enqueue clears it again, so
+   * operators see which batches wait for the reconciler.
    */
   private async enqueue(tenantId: string, batchId: string): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
@@ -165,9 +167,9 @@ export class EventIngestor {
         timer = setTimeout(() => reject(new Error('detect enqueue timed out')), this.options.enqueueTimeoutMs ?? 2000);
       });
       await Promise.race([this.options.enqueueDetect({ tenantId, batchId }), timeout]);
-      await this.db.withScope(Scope.tenant(tenantId), (tx) => markBatchEnqueued(tx, batchId));
     } catch (err) {
       this.options.onEnqueueError?.(err, { tenantId, batchId });
+      await this.db.withScope(Scope.tenant(tenantId), (tx) => markBatchNotEnqueued(tx, batchId)).catch(() => undefined);
     } finally {
       clearTimeout(timer);
     }

@@ -48,13 +48,35 @@ const STAGE_TABLE = 'wf_event_stage';
 const CREATE_STAGE_SQL = `CREATE TEMP TABLE IF NOT EXISTS ${STAGE_TABLE} (${STAGE_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')}) ON COMMIT DELETE ROWS`;
 const COPY_STAGE_SQL = `COPY ${STAGE_TABLE} (${STAGE_COLUMNS.map(([name]) => name).join(', ')}) FROM STDIN (FORMAT binary)`;
 const STAGE_CASTS: Record<string, string> = { src_ip: 'src_ip::inet', dst_ip: 'dst_ip::inet' };
-// $1..$4 are the same for every row of a batch. In id order, so that two batches holding the same
-// events take their index locks in the same order instead of deadlocking.
-export const INSERT_FROM_STAGE_SQL = `WITH inserted AS (
-  INSERT INTO events (tenant_id, received_at, sensor_id, batch_id, ${STAGE_COLUMNS.map(([name]) => name).join(', ')})
-  SELECT $1::uuid, $2::timestamptz, $3::uuid, $4::uuid, ${STAGE_COLUMNS.map(([name]) => STAGE_CASTS[name] ?? name).join(', ')} FROM ${STAGE_TABLE} ORDER BY id
-  ON CONFLICT DO NOTHING RETURNING 1)
-SELECT count(*)::int AS n FROM inserted`;
+const BATCH_COLUMNS = 'tenant_id, id, sensor_id, received_at, format, accepted, duplicates, rejected, min_ts, max_ts, status, enqueued_at, detected_at';
+
+/**
+ * The rest of the batch in one statement (one round trip): the events from the stage, then the
+ * ingest_batches outbox row with what was inserted (count, exact ts bounds), then the sensor's
+ * heartbeat (the newest event time, never later than when it was received: sensor clocks drift).
+ * Rows go in id order, so that two batches holding the same events take their index locks in
+ * the same order instead of deadlocking. enqueued_at: the detect job is sent right after commit
+ * (EventIngestor clears it again if that fails).
+ * $1 tenant, $2 batch, $3 sensor, $4 receivedAt, $5 formats, $6 rows offered + in-batch duplicates, $7 rejected.
+ */
+export const WRITE_FROM_STAGE_SQL = `WITH inserted AS (
+  INSERT INTO events (tenant_id, batch_id, sensor_id, received_at, ${STAGE_COLUMNS.map(([name]) => name).join(', ')})
+  SELECT $1::uuid, $2::uuid, $3::uuid, $4::timestamptz, ${STAGE_COLUMNS.map(([name]) => STAGE_CASTS[name] ?? name).join(', ')} FROM ${STAGE_TABLE} ORDER BY id
+  ON CONFLICT DO NOTHING RETURNING ts),
+written AS (SELECT count(*)::int AS accepted, min(ts) AS min_ts, max(ts) AS max_ts FROM inserted),
+batch AS (
+  INSERT INTO ingest_batches (${BATCH_COLUMNS})
+  SELECT $1, $2, $3, $4, $5, w.accepted, $6::int - w.accepted, $7, w.min_ts, w.max_ts, CASE WHEN w.accepted > 0 THEN 'PENDING' ELSE 'DONE' END,
+         CASE WHEN w.accepted > 0 THEN now() END, CASE WHEN w.accepted = 0 THEN now() END
+    FROM written w
+  RETURNING accepted, duplicates, min_ts, max_ts, status),
+heartbeat AS (
+  UPDATE sensors s SET last_event_at = least(b.max_ts, $4::timestamptz) FROM batch b
+   WHERE s.tenant_id = $1 AND s.id = $3 AND b.max_ts IS NOT NULL AND (s.last_event_at IS NULL OR s.last_event_at < least(b.max_ts, $4::timestamptz)))
+SELECT accepted, duplicates, min_ts AS "minTs", max_ts AS "maxTs", status FROM batch`;
+
+/** A batch with no rows to store (every record rejected or repeated within it): only its outbox row. */
+const EMPTY_BATCH_SQL = `INSERT INTO ingest_batches (${BATCH_COLUMNS}) VALUES ($1, $2, $3, $4, $5, 0, $6, $7, NULL, NULL, 'DONE', NULL, now())`;
 
 /** UTC day (YYYY-MM-DD) of a timestamp. */
 export function utcDay(ts: Date): string {
@@ -88,34 +110,16 @@ function sqlState(err: unknown): string | undefined {
 
 async function writeRows(db: TenantDb, input: BatchWriteInput, batch: EncodedBatch): Promise<BatchWriteResult> {
   return db.withScope(Scope.tenant(input.tenantId), async (tx) => {
-    let accepted = 0;
-    if (batch.rowCount > 0) {
-      await tx.query(CREATE_STAGE_SQL);
-      await tx.copyIn(COPY_STAGE_SQL, () => batch.copyChunks);
-      await dropKnownReceivedAtEvents(tx, input.tenantId, batch.receivedAtIds);
-      const [inserted] = await tx.query<{ n: number }>(INSERT_FROM_STAGE_SQL, [input.tenantId, input.receivedAt, input.sensorId, input.batchId]);
-      accepted = inserted.n;
+    const params = [input.tenantId, input.batchId, input.sensorId, input.receivedAt, batch.formats || 'none', batch.rowCount + batch.duplicatesInBatch, batch.rejectedCount];
+    if (batch.rowCount === 0) {
+      await tx.query(EMPTY_BATCH_SQL, params);
+      return { accepted: 0, duplicates: batch.duplicatesInBatch, minTs: null, maxTs: null, status: 'DONE' as const };
     }
-    // Bounds over the rows offered (a superset of those inserted): enough to prune partitions
-    // when detection loads the batch.
-    const minTs = accepted > 0 && batch.minTsMs !== null ? new Date(batch.minTsMs) : null;
-    const maxTs = accepted > 0 && batch.maxTsMs !== null ? new Date(batch.maxTsMs) : null;
-    const duplicates = batch.duplicatesInBatch + (batch.rowCount - accepted);
-    const status = accepted > 0 ? 'PENDING' : 'DONE';
-    await tx.query(
-      `INSERT INTO ingest_batches (tenant_id, id, sensor_id, received_at, format, accepted, duplicates, rejected, min_ts, max_ts, status, detected_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, CASE WHEN $11 = 'DONE' THEN now() END)`,
-      [input.tenantId, input.batchId, input.sensorId, input.receivedAt, batch.formats || 'none', accepted, duplicates, batch.rejectedCount, minTs, maxTs, status],
-    );
-    if (maxTs) {
-      // Heartbeat: the newest event time, never later than when it was received (sensor clocks drift).
-      const newest = maxTs > input.receivedAt ? input.receivedAt : maxTs;
-      await tx.query(
-        `UPDATE sensors SET last_event_at = $3 WHERE tenant_id = $1 AND id = $2 AND (last_event_at IS NULL OR last_event_at < $3)`,
-        [input.tenantId, input.sensorId, newest],
-      );
-    }
-    return { accepted, duplicates, minTs, maxTs, status };
+    // One round trip: the stage (if this session has none yet), then the COPY into it.
+    await tx.copyIn(`${CREATE_STAGE_SQL}; ${COPY_STAGE_SQL}`, () => batch.copyChunks);
+    await dropKnownReceivedAtEvents(tx, input.tenantId, batch.receivedAtIds);
+    const [written] = await tx.query<BatchWriteResult>(WRITE_FROM_STAGE_SQL, params);
+    return written;
   });
 }
 
