@@ -3,6 +3,7 @@
 // the value modifiers (applied in the order written, as the rules spec says). Both the compiler
 // and the naive interpreter start from here; anything not honoured becomes a refusal reason.
 
+import { findUnsafeRegexShape } from './regex-safety';
 import { parseCidr, type CidrNetwork } from './ip-cidr';
 import { hasWildcards, literalOf, lowerSegments, normalizeSegments, parseSigmaString, type Segment } from './sigma-string';
 
@@ -212,6 +213,8 @@ export function translateRegex(pattern: string, sub: { i: boolean; m: boolean; s
   } catch (err) {
     return `regular expression not supported by this engine (${(err as Error).message})`;
   }
+  const unsafe = findUnsafeRegexShape(source);
+  if (unsafe) return `regular expression refused: ${unsafe}`;
   return { source, flags: flagText };
 }
 

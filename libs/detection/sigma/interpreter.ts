@@ -11,6 +11,7 @@ import { eventLogsource, logsourceMatches, ruleLogsourceKey } from './logsource'
 import { anyElement, booleanEquals, compareNumber, ipInNetwork, numberEquals } from './matchers';
 import { matchSegments } from './sigma-string';
 import type { CompileOptions, SigmaEvent, SigmaRule } from './types';
+import { enableRegexBacktrackingFallback } from './regex-safety';
 
 function testPattern(p: ValuePattern, x: unknown): boolean {
   switch (p.kind) {
@@ -21,6 +22,7 @@ function testPattern(p: ValuePattern, x: unknown): boolean {
     }
     case 're': {
       const t = textOf(x);
+      enableRegexBacktrackingFallback();
       return t !== null && new RegExp(p.source, p.flags).test(t);
     }
     case 'num':

@@ -12,6 +12,7 @@
 import { cidrContains, parseIp } from './ip-cidr';
 import { collectKeywordTexts, compileFieldGetter, type FieldGetter } from './field-lookup';
 import { numericValue, textOf, timePartOf, type CompareOp, type FieldSpec, type TimePart, type ValuePattern } from './field-spec';
+import { enableRegexBacktrackingFallback } from './regex-safety';
 import { segmentsToRegexSource, type Segment } from './sigma-string';
 import type { SigmaEvent } from './types';
 
@@ -131,6 +132,7 @@ export function compileScalarMatcher(patterns: ValuePattern[], timePart: TimePar
         break;
       }
       case 're': {
+        enableRegexBacktrackingFallback();
         const re = new RegExp(p.source, p.flags);
         valueTests.push((x) => {
           const t = textOf(x);
