@@ -37,6 +37,16 @@ export class PgCopyIn {
     });
   }
 
+  /**
+   * Called once with the outcome. An own property, not a method, on purpose: OpenTelemetry's pg
+   * instrumentation replaces a query object's own `callback` with one that ends the query's span
+   * (it cannot see a submittable finish otherwise, and the span would never end).
+   */
+  callback: (err: Error | null, result?: { rowCount: number }) => void = (err, result) => {
+    if (err) this.reject(err);
+    else this.resolve(result?.rowCount ?? 0);
+  };
+
   submit(connection: CopyConnection): void {
     connection.query(this.text);
   }
@@ -59,11 +69,11 @@ export class PgCopyIn {
   /** pg's last call for a failed query (it detaches the query before ReadyForQuery arrives). */
   handleError(err: Error): void {
     // Our own CopyFail comes back as a server error: report the cause instead.
-    this.reject(this.error ?? err);
+    this.callback(this.error ?? err);
   }
 
   handleReadyForQuery(): void {
-    this.resolve(this.rows);
+    this.callback(null, { rowCount: this.rows });
   }
 
   handleRowDescription(): void {}
