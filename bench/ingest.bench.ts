@@ -3,22 +3,24 @@
 //  (a) the raw ceiling: COPY FROM STDIN of the already-normalized rows into a scratch copy of
 //      `events` (same columns and indexes), from 2 connections;
 //  (b) one INSERT per row in autocommit, on a subset, extrapolated to a rate.
-// It starts the ingest app in-process on a scratch database it creates, migrates and drops.
+// It runs the built ingest app as its own process, as production does (node -r instrument.js
+// main.js), on a scratch database it creates, migrates and drops; the clients and the baselines
+// run in this process.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import Redis from 'ioredis';
-import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, ingestSchema, loadConfig } from '@watchfloor/config';
+import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } from '@watchfloor/config';
 import { applyMigrations, createDataSource, ensureDatabase, PgCopyIn, runCopyIn } from '@watchfloor/db';
 import { withDatabase } from '@watchfloor/devstack';
-import { EventBatchAssembler, type EventParsePool, type EventRow } from '@watchfloor/ingest';
+import { EventBatchAssembler, type EventRow } from '@watchfloor/ingest';
 import { createSensorWithKey } from '@watchfloor/sensors';
 import { Scope, TenantDb } from '@watchfloor/tenancy';
-import { bootstrapIngest, listeningPort } from '../apps/ingest/bootstrap';
-import { EVENT_PARSE_POOL } from '../apps/ingest/ingest-providers';
 import { findCorpora, numberArg, readJsonLines } from './bench-support';
 
 /** ../shared/corpora from the repository root, found by walking up (works from bench/ and dist/bench/). */
@@ -111,14 +113,83 @@ function postBatch(agent: http.Agent, port: number, key: string, body: Buffer): 
   });
 }
 
+// ---------------------------------------------------------------- the ingest app, as a process
+
+/** Repository root, from dist/bench/ (the bench runs built). */
+const ROOT = path.resolve(__dirname, '../..');
+
+interface IngestProcess {
+  child: ChildProcess;
+  port: number;
+  /** From its start-up log line. */
+  parseThreads: number | null;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startIngestProcess(env: Record<string, string>): Promise<IngestProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['-r', './dist/apps/ingest/instrument.js', 'dist/apps/ingest/main.js'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'development', LOG_LEVEL: 'info', ...env, INGEST_PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out: IngestProcess = {
+    child,
+    port,
+    parseThreads: null,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+  // Its log: the parse thread count from the start-up line; the rest is read and dropped.
+  let pending = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    if (out.parseThreads !== null) return;
+    pending += chunk.toString('utf8');
+    const m = /"parseThreads":(\d+)/.exec(pending);
+    if (m) out.parseThreads = Number(m[1]);
+    if (pending.length > 1e6) pending = '';
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-4000)));
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the ingest app exited during start: ${stderr}`);
+    if (await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok, () => false)) return out;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the ingest app did not become ready: ${stderr}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+// ---------------------------------------------------------------- CPU accounting
+
 /**
- * CPU spent so far, in microseconds: this process, the Postgres and Redis server processes
- * (Linux /proc; clock ticks of 10 ms), and the machine's busy and total time across all cores.
+ * CPU spent so far, in microseconds: this process (the HTTP clients and the baselines), the
+ * ingest process and its main thread, the Postgres and Redis server processes (Linux /proc;
+ * clock ticks of 10 ms), and the machine's busy and total time across all cores.
  */
 interface CpuSnapshot {
-  node: number;
-  /** This process' main thread alone (the rest: parse workers, GC helpers, libuv). */
-  mainThread: number;
+  bench: number;
+  ingest: number;
+  /** The ingest process' main thread alone (the rest: parse workers, GC helpers, libuv). */
+  ingestMain: number;
   postgres: number;
   redis: number;
   busy: number;
@@ -127,30 +198,34 @@ interface CpuSnapshot {
 
 const TICK_US = 10_000;
 
-function cpuSnapshot(): CpuSnapshot {
-  const usage = process.cpuUsage();
-  const out: CpuSnapshot = { node: usage.user + usage.system, mainThread: 0, postgres: 0, redis: 0, busy: 0, total: 0 };
+function ticksOf(statFile: string): { comm: string; ticks: number } | null {
+  let stat: string;
   try {
-    const own = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-    const ownFields = own.slice(own.lastIndexOf(')') + 2).split(' ');
-    out.mainThread = (Number(ownFields[11]) + Number(ownFields[12])) * TICK_US;
+    stat = fs.readFileSync(statFile, 'utf8');
+  } catch {
+    return null; // the process ended meanwhile
+  }
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), ticks: Number(fields[11]) + Number(fields[12]) };
+}
+
+function cpuSnapshot(ingestPid: number | undefined): CpuSnapshot {
+  const usage = process.cpuUsage();
+  const out: CpuSnapshot = { bench: usage.user + usage.system, ingest: 0, ingestMain: 0, postgres: 0, redis: 0, busy: 0, total: 0 };
+  try {
+    if (ingestPid) {
+      out.ingest = (ticksOf(`/proc/${ingestPid}/stat`)?.ticks ?? 0) * TICK_US;
+      out.ingestMain = (ticksOf(`/proc/${ingestPid}/task/${ingestPid}/stat`)?.ticks ?? 0) * TICK_US;
+    }
     const [, ...f] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
     const n = f.map(Number);
     out.total = n.reduce((a, b) => a + b, 0) * TICK_US;
     out.busy = out.total - (n[3] + (n[4] ?? 0)) * TICK_US;
     for (const pid of fs.readdirSync('/proc')) {
       if (!/^\d+$/.test(pid)) continue;
-      let stat: string;
-      try {
-        stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      } catch {
-        continue; // the process ended meanwhile
-      }
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ticks = Number(fields[11]) + Number(fields[12]);
-      if (comm === 'postgres') out.postgres += ticks * TICK_US;
-      else if (comm.startsWith('redis-server')) out.redis += ticks * TICK_US;
+      const p = ticksOf(`/proc/${pid}/stat`);
+      if (p?.comm === 'postgres') out.postgres += p.ticks * TICK_US;
+      else if (p?.comm.startsWith('redis-server')) out.redis += p.ticks * TICK_US;
     }
   } catch {
     // Not Linux: the split stays empty.
@@ -160,31 +235,21 @@ function cpuSnapshot(): CpuSnapshot {
 
 /** CPU of a phase, summed over rounds. */
 class CpuTally {
-  node = 0;
-  mainThread = 0;
-  postgres = 0;
-  redis = 0;
-  busy = 0;
-  total = 0;
-  seconds = 0;
+  private readonly sum: CpuSnapshot = { bench: 0, ingest: 0, ingestMain: 0, postgres: 0, redis: 0, busy: 0, total: 0 };
+  constructor(private readonly ingestPid: () => number | undefined) {}
   async measure<T>(work: () => Promise<T>): Promise<T> {
-    const before = cpuSnapshot();
-    const started = process.hrtime.bigint();
+    const before = cpuSnapshot(this.ingestPid());
     const result = await work();
-    const after = cpuSnapshot();
-    this.seconds += Number(process.hrtime.bigint() - started) / 1e9;
-    this.node += after.node - before.node;
-    this.mainThread += after.mainThread - before.mainThread;
-    this.postgres += after.postgres - before.postgres;
-    this.redis += after.redis - before.redis;
-    this.busy += after.busy - before.busy;
-    this.total += after.total - before.total;
+    const after = cpuSnapshot(this.ingestPid());
+    for (const key of Object.keys(this.sum) as (keyof CpuSnapshot)[]) this.sum[key] += after[key] - before[key];
     return result;
   }
-  /** e.g. "Node 12.1 + Postgres 20.3 + Redis 0.4 µs/event; machine 93% busy". */
-  describe(events: number, unit: string): string {
+  /** e.g. "ingest process 12.1 (main thread 3.9) + clients 0.8 + Postgres 18.3 + Redis 0.3 µs CPU/event; machine 93% busy". */
+  describe(events: number, unit: string, benchRole: string): string {
     const per = (us: number) => (us / events).toFixed(1);
-    return `this process ${per(this.node)} (main thread ${per(this.mainThread)}) + Postgres ${per(this.postgres)} + Redis ${per(this.redis)} µs CPU/${unit}; machine ${this.total ? Math.round((this.busy / this.total) * 100) : 0}% busy`;
+    const s = this.sum;
+    const ingest = s.ingest ? `ingest process ${per(s.ingest)} (main thread ${per(s.ingestMain)}) + ` : '';
+    return `${ingest}${benchRole} ${per(s.bench)} + Postgres ${per(s.postgres)} + Redis ${per(s.redis)} µs CPU/${unit}; machine ${s.total ? Math.round((s.busy / s.total) * 100) : 0}% busy`;
   }
 }
 
@@ -200,7 +265,7 @@ async function main(): Promise<void> {
   await ensureDatabase(url);
   const owner = createDataSource({ url, poolSize: 2 });
   await owner.initialize();
-  let app: Awaited<ReturnType<typeof bootstrapIngest>> | null = null;
+  let app: IngestProcess | null = null;
   try {
     await applyMigrations(owner);
     const db = new TenantDb(owner);
@@ -227,13 +292,17 @@ async function main(): Promise<void> {
     // Phases are interleaved in rounds (HTTP, COPY, per-row; then the next third of the rows in
     // the opposite order) and the ratio is taken per round, so drift of a shared machine's speed
     // between phases does not decide the result.
-    const config = {
-      ...loadConfig(ingestSchema, { DATABASE_URL: url, REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', INGEST_MAX_DETECT_BACKLOG: '1000000', INGEST_MAX_IN_FLIGHT: String(CLIENTS * 2) }),
-      INGEST_PORT: 0,
-    };
-    app = await bootstrapIngest(config, { shutdownHooks: false, host: '127.0.0.1' });
-    const parseThreads = app.get<EventParsePool>(EVENT_PARSE_POOL).threads;
-    const port = listeningPort(app);
+    app = await startIngestProcess({
+      DATABASE_URL: url,
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX: prefix,
+      // Nothing consumes the detect queue here: the backlog bound must not shed the bench's load.
+      INGEST_MAX_DETECT_BACKLOG: '1000000',
+      INGEST_MAX_IN_FLIGHT: String(CLIENTS * 2),
+      ...(process.env.INGEST_PARSE_THREADS ? { INGEST_PARSE_THREADS: process.env.INGEST_PARSE_THREADS } : {}),
+    });
+    const ingestPid = app.child.pid;
+    const { port } = app;
     const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
     // Warm-up: partitions, key cache, JIT, prepared statements (its own records, not counted).
     const warm = recycle(4000, now - 3600_000).map((l) => l.replace('"flow_id":1', '"flow_id":9').replace('"uid":"Cb', '"uid":"Cw'));
@@ -256,8 +325,8 @@ async function main(): Promise<void> {
     let accepted = 0;
     let duplicates = 0;
     let refused = 0;
-    const httpCpu = new CpuTally();
-    const copyCpu = new CpuTally();
+    const httpCpu = new CpuTally(() => ingestPid);
+    const copyCpu = new CpuTally(() => undefined);
     let copiedRows = 0;
 
     const runHttp = async (part: Buffer[]): Promise<number> => {
@@ -331,13 +400,13 @@ async function main(): Promise<void> {
     agent.destroy();
     await Promise.all(clients.map((c) => c.end()));
     const [{ n: stored }] = await owner.query(`SELECT count(*)::int AS n FROM events WHERE batch_id IN (SELECT id FROM ingest_batches)`);
-    log(`HTTP ingest total: ${httpEvents} events in ${httpSecondsTotal.toFixed(2)} s (accepted ${accepted}, duplicates ${duplicates}, 429/503 retries ${refused}); parse threads ${parseThreads}`);
-    // Where the CPU went, per event, on this machine's ${os.cpus().length} cores (the bench's own HTTP clients count in "this process").
-    log(`CPU, HTTP ingest: ${httpCpu.describe(httpEvents, 'event')}`);
-    log(`CPU, COPY ceiling: ${copyCpu.describe(copiedRows, 'row')}`);
+    log(`HTTP ingest total: ${httpEvents} events in ${httpSecondsTotal.toFixed(2)} s (accepted ${accepted}, duplicates ${duplicates}, 429/503 retries ${refused}); parse threads ${app.parseThreads ?? '?'}`);
+    // Where the CPU went, per event, on this machine's cores.
+    log(`CPU, HTTP ingest: ${httpCpu.describe(httpEvents, 'event', 'clients')} of ${os.cpus().length} cores`);
+    log(`CPU, COPY ceiling: ${copyCpu.describe(copiedRows, 'row', 'COPY text in Node')} of ${os.cpus().length} cores`);
     if (accepted !== httpEvents) throw new Error(`accepted ${accepted} of ${httpEvents} distinct events`);
     if (stored < accepted) throw new Error(`rows stored ${stored} < accepted ${accepted}`);
-    await app.close();
+    await app.stop();
     app = null;
 
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -350,7 +419,7 @@ async function main(): Promise<void> {
       `ingest: ${Math.round(httpRate)} events/s over HTTP = ${R.toFixed(2)} × COPY ceiling (${Math.round(copyRate)} rows/s), ${S.toFixed(1)} × per-row baseline (${Math.round(rowRate)} rows/s) [medians of ${results.length} interleaved rounds]\n`,
     );
   } finally {
-    if (app) await app.close().catch(() => undefined);
+    if (app) await app.stop().catch(() => undefined);
     await owner.destroy();
     const admin = new Client({ connectionString: withDatabase(serverUrl, 'postgres') });
     await admin.connect();
