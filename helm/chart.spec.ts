@@ -36,6 +36,11 @@ function render(values: Record<string, unknown> = {}, options: { skipSchema?: bo
   return renderChart(chartDir, { values: withSecrets, skipSchema: options.skipSchema });
 }
 
+/** The .ts files under a folder, recursively (for checking names the chart refers to). */
+function listTs(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listTs(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+}
+
 function failureOf(fn: () => unknown): string {
   try {
     fn();
@@ -179,6 +184,7 @@ describe('rendered chart (defaults plus secrets)', () => {
     expect(byKind(r, 'HorizontalPodAutoscaler')).toHaveLength(0);
     expect(byKind(r, 'Ingress')).toHaveLength(0);
     expect(byKind(r, 'ServiceMonitor')).toHaveLength(0);
+    expect(byKind(r, 'PrometheusRule')).toHaveLength(0);
     expect(byKind(r, 'Job').map((j) => j.metadata.name)).toEqual(['w-watchfloor-migrate']);
     for (const o of r.objects) {
       expect(o.apiVersion).toMatch(/^[a-z./0-9]+$/);
@@ -424,6 +430,26 @@ describe('rendered chart with options', () => {
     const selected = byKind(r, 'Service').filter((s) => Object.entries(monitor.spec.selector.matchLabels).every(([k, v]) => s.metadata.labels![k] === v));
     expect(selected.map((s) => s.metadata.name).sort()).toEqual(['w-watchfloor-api', 'w-watchfloor-ingest', 'w-watchfloor-worker-delivery', 'w-watchfloor-worker-detect', 'w-watchfloor-worker-general']);
     expect(named(r, 'Service', 'w-watchfloor-worker-detect').spec.clusterIP).toBe('None');
+  });
+
+  it('adds a PrometheusRule whose alerts read metrics the apps export, with the thresholds from values', () => {
+    const r = render({ prometheusRule: { enabled: true, labels: { release: 'prometheus' }, detectionStalledSeconds: 120, detectBacklogJobs: 5000, graphqlP95Seconds: 0.5 } });
+    const [rule] = byKind(r, 'PrometheusRule');
+    expect(rule.metadata.labels!.release).toBe('prometheus');
+    const alerts = rule.spec.groups.flatMap((g: any) => g.rules) as Array<{ alert: string; expr: string; labels: { severity: string } }>;
+    expect(alerts.map((a) => a.alert)).toEqual([
+      'WatchfloorDetectionStalled', 'WatchfloorDetectBacklog', 'WatchfloorPagingCircuitOpen', 'WatchfloorPagingEndpointDisabled',
+      'WatchfloorWebhookDeliveriesDead', 'WatchfloorIngestErrors', 'WatchfloorGraphqlSlow',
+    ]);
+    const byName = new Map(alerts.map((a) => [a.alert, a]));
+    expect(byName.get('WatchfloorDetectionStalled')).toMatchObject({ expr: 'max(watchfloor_ingest_oldest_pending_batch_seconds) > 120', labels: { severity: 'critical' } });
+    expect(byName.get('WatchfloorGraphqlSlow')!.expr).toMatch(/watchfloor_graphql_request_seconds_bucket.*> 0\.5$/);
+    // Every metric an alert reads is one the code registers (a renamed metric would leave an alert that never fires).
+    const source = ['libs', 'apps'].flatMap((d) => listTs(path.join(chartDir, '../..', d))).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+    for (const a of alerts) {
+      for (const [, metric] of a.expr.matchAll(/(watchfloor_[a-z_]+?)(?:_bucket)?[{)[ ]/g)) expect({ alert: a.alert, metric, registered: source.includes(`'${metric}'`) }).toEqual({ alert: a.alert, metric, registered: true });
+    }
+    expect(() => render({ prometheusRule: { enabled: true, labels: {}, detectionStalledSeconds: 5, detectBacklogJobs: 1, graphqlP95Seconds: 1 } })).toThrow(/detectionStalledSeconds/);
   });
 
   it('uses an existingSecret instead of creating one', () => {

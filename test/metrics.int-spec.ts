@@ -140,18 +140,33 @@ describe('metrics and logs of the running apps', () => {
     expect(histogramCount(m, 'watchfloor_webhook_request_seconds', { outcome: '2xx' })).toBe(delivered);
     expect(total(m, 'watchfloor_webhook_request_seconds_sum')).toBeGreaterThan(0);
     expect(series(m, 'watchfloor_db_pool_connections', { app: 'watchfloor-worker', state: 'total' })[0]?.value).toBeGreaterThan(0);
+    // Detection caught up: nothing pending. Paging health agrees with the endpoints table.
+    expect(series(m, 'watchfloor_ingest_batches_pending')[0]?.value).toBe(0);
+    expect(series(m, 'watchfloor_ingest_oldest_pending_batch_seconds')[0]?.value).toBe(0);
+    const [{ n: endpoints }] = await t.owner.query(`SELECT count(*)::int AS n FROM webhook_endpoints WHERE enabled`);
+    expect(endpoints).toBeGreaterThan(0);
+    expect(series(m, 'watchfloor_webhook_endpoints', { state: 'ok' })[0]?.value).toBe(endpoints);
+    expect(series(m, 'watchfloor_webhook_endpoints', { state: 'disabled' })[0]?.value).toBe(0);
     // Only the bounded tenant label, never an unbounded one (batch ids, incident ids) in a label.
     const ids = new Set([...batchIds, ...incidents.map((i: { id: string }) => i.id)]);
     expect(m.filter((s) => Object.values(s.labels).some((v) => ids.has(v)))).toEqual([]);
   });
 
-  it('api: process metrics and its own database pool, labelled by service', async () => {
+  it('api: GraphQL latency by operation type and outcome, process metrics and its own database pool, labelled by service', async () => {
+    const post = (query: string) => fetch(`${api.base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    await post('{ __typename }');
+    await post('mutation { login(email: "nobody@example.com", password: "wrong-password") { accessToken } }');
+    await post('{ notAField }');
     const m = await scrape(api.base);
+    expect(histogramCount(m, 'watchfloor_graphql_request_seconds', { operation: 'query', outcome: 'ok' })).toBeGreaterThanOrEqual(1);
+    expect(histogramCount(m, 'watchfloor_graphql_request_seconds', { operation: 'mutation', outcome: 'error' })).toBeGreaterThanOrEqual(1);
+    expect(histogramCount(m, 'watchfloor_graphql_request_seconds', { operation: 'invalid', outcome: 'error' })).toBeGreaterThanOrEqual(1);
     expect(series(m, 'watchfloor_db_pool_connections', { app: 'watchfloor-api', state: 'total' })[0]?.value).toBeGreaterThan(0);
     expect(series(m, 'watchfloor_db_pool_connections', { app: 'watchfloor-api', state: 'waiting' })[0]?.value).toBe(0);
     expect(series(m, 'process_resident_memory_bytes', { service: 'watchfloor-api' })[0]?.value).toBeGreaterThan(0);
     // The api does not run ingest or detection.
     expect(series(m, 'watchfloor_ingest_events_total')).toEqual([]);
+    expect(series(m, 'watchfloor_ingest_batches_pending')).toEqual([]);
   });
 
   it('logs: the ingest request line carries request id, tenant and trace id; the worker logs the same trace for that batch; no key in any line', async () => {

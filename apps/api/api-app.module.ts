@@ -26,6 +26,7 @@ import { httpContext, readSessionPlugin } from './graphql-context';
 import { TenantDb } from '@watchfloor/tenancy';
 import { formatGraphqlError } from './graphql-errors';
 import { DEFAULT_QUERY_LIMITS, queryLimitsRule, type QueryLimits } from './query-limits';
+import { graphqlMetricsPlugin } from './graphql-metrics';
 
 @Resolver()
 export class ServerInfoResolver {
@@ -84,7 +85,7 @@ export class ApiAppModule {
             includeStacktraceInErrorResponses: false,
             validationRules: [queryLimitsRule(options.queryLimits ?? DEFAULT_QUERY_LIMITS)],
             formatError,
-            plugins: [readSessionPlugin],
+            plugins: [readSessionPlugin, graphqlMetricsPlugin],
             // HTTP requests come as (request, reply); graphql-ws messages as (ctx, message, args).
             context: (arg: unknown): Promise<ApiContext> | ApiContext => {
               const ws = arg as { extra?: WsConnectionExtra; connectionParams?: unknown; subscriptions?: unknown };

@@ -12,6 +12,7 @@ import { BatchReconcilerProcessor, RECONCILER_CONFIG } from '@watchfloor/ingest'
 import { DeliverProcessor } from './deliver.processor';
 import { DetectProcessor, detectorProvider, ShippedRulesImporter } from './detect.processor';
 import { MaintenanceProcessor, MaintenanceScheduler } from './maintenance.processor';
+import { detectionBacklogMetrics, pagingHealthMetrics } from './pipeline-metrics';
 import { ReportsProcessor, ReportsScheduler } from './reports.processor';
 import { SlaProcessor, SlaSweepScheduler } from './sla.processor';
 import { WORKER_CONFIG } from './worker-config';
@@ -19,10 +20,10 @@ import { WORKER_CONFIG } from './worker-config';
 /** Processors per queue; a worker Deployment consumes only the queues named in WORKER_QUEUES. */
 const PROCESSORS: Record<QueueName, Provider[]> = {
   // The reconciler re-enqueues committed batches whose detect job Redis lost (libs/ingest).
-  detect: [DetectProcessor, ShippedRulesImporter, BatchReconcilerProcessor, { provide: RECONCILER_CONFIG, useExisting: WORKER_CONFIG }],
+  detect: [DetectProcessor, ShippedRulesImporter, BatchReconcilerProcessor, { provide: RECONCILER_CONFIG, useExisting: WORKER_CONFIG }, detectionBacklogMetrics],
   incidents: [],
   sla: [SlaProcessor, SlaSweepScheduler],
-  deliver: [DeliverProcessor],
+  deliver: [DeliverProcessor, pagingHealthMetrics],
   reports: [ReportsProcessor, ReportsScheduler],
   maintenance: [MaintenanceProcessor, MaintenanceScheduler],
 };

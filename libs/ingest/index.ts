@@ -13,3 +13,4 @@ export * from './batch-reconciler';
 export * from './batch-reconciler.processor';
 export * from './sensor-key-authenticator';
 export * from './load-shedder';
+export * from './batch-backlog';

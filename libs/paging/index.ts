@@ -99,3 +99,4 @@ export {
   type DeliveryView,
 } from './delivery-service';
 export { deliverJobId, enqueueDelivery, enqueueRedelivery, DELIVER_JOB, type DeliverJobData, type JobQueue } from './paging-jobs';
+export { countWebhookEndpointsByState, registerWebhookEndpointMetrics, ENDPOINT_STATES, type EndpointState } from './endpoint-health';
