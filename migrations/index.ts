@@ -4,6 +4,7 @@ import { IncidentTriageIndex1764100000001 } from './1764100000001-IncidentTriage
 import { IncidentResponseTimes1764300000000 } from './1764300000000-IncidentResponseTimes';
 import { SlaNextCheck1764400000000 } from './1764400000000-SlaNextCheck';
 import { EventPartitionLock1764500000000 } from './1764500000000-EventPartitionLock';
+import { WebhookSecretRotation1764600000000 } from './1764600000000-WebhookSecretRotation';
 
 /** Every migration in order; listed explicitly so the compiled build needs no glob. */
 export const ALL_MIGRATIONS = [
@@ -13,4 +14,5 @@ export const ALL_MIGRATIONS = [
   IncidentResponseTimes1764300000000,
   SlaNextCheck1764400000000,
   EventPartitionLock1764500000000,
+  WebhookSecretRotation1764600000000,
 ];

@@ -114,6 +114,7 @@ const CROSS_TENANT: Record<string, Call[]> = {
   ],
   'mutation.createWebhookEndpoint': [{ query: `mutation($v: WebhookEndpointInput!) { createWebhookEndpoint(input: $v) { id secret } }`, variables: (f) => ({ v: { tenantId: f.tenantB, name: 'x', kind: 'STANDARD', url: 'https://8.8.8.8/hook' } }) }],
   'mutation.redeliver': [{ query: `mutation($v: ID!) { redeliver(deliveryId: $v) { id } }`, variables: () => ({ v: crossTenantRows.deliveryB }) }],
+  'mutation.rotateWebhookSecret': [{ query: `mutation($v: ID!) { rotateWebhookSecret(endpointId: $v) { id secret } }`, variables: () => ({ v: crossTenantRows.endpointB }) }],
 };
 
 const DENIED = ['NOT_FOUND', 'FORBIDDEN'];
@@ -210,7 +211,7 @@ const SOC = [Role.PLATFORM_ADMIN, Role.SOC_LEAD, Role.SOC_ANALYST];
 const EDITORS = [...SOC, Role.CUSTOMER_ADMIN];
 
 /** Rows the rule, SLA and paging cases need, seeded once in the role matrix's second beforeAll. */
-const socAdminFixtures: { ruleId: string; endpointId: string; deliveryIds: string[] } = { ruleId: '', endpointId: '', deliveryIds: [] };
+const socAdminFixtures: { ruleId: string; endpointId: string; standardEndpointId: string; deliveryIds: string[] } = { ruleId: '', endpointId: '', standardEndpointId: '', deliveryIds: [] };
 
 /** Who may call each mutation (the design of docs/api.md). 'PUBLIC' needs no sign-in. */
 const ROLE_MATRIX: Record<string, { allowed: Role[] | 'PUBLIC'; call: MatrixCall }> = {
@@ -249,6 +250,7 @@ const ROLE_MATRIX: Record<string, { allowed: Role[] | 'PUBLIC'; call: MatrixCall
     allowed: [Role.PLATFORM_ADMIN, Role.SOC_LEAD],
     call: (f) => ({ query: `mutation($v: WebhookEndpointInput!) { createWebhookEndpoint(input: $v) { id } }`, variables: { v: { tenantId: f.tenantA, name: crypto.randomUUID(), kind: 'STANDARD', url: 'https://8.8.8.8/hook' } } }),
   },
+  rotateWebhookSecret: { allowed: [Role.PLATFORM_ADMIN, Role.SOC_LEAD], call: () => ({ query: `mutation($e: ID!) { rotateWebhookSecret(endpointId: $e, overlapSeconds: 60) { id secret previousSecretExpiresAt } }`, variables: { e: socAdminFixtures.standardEndpointId } }) },
   // Each call takes a fresh FAILED delivery: a redelivered one is PENDING (CONFLICT) until a worker sends it.
   redeliver: { allowed: [Role.PLATFORM_ADMIN, Role.SOC_LEAD], call: () => ({ query: `mutation($d: ID!) { redeliver(deliveryId: $d) { id status } }`, variables: { d: socAdminFixtures.deliveryIds.shift() } }) },
 };
@@ -276,6 +278,7 @@ describe('role matrix', () => {
     );
     socAdminFixtures.ruleId = rule.id;
     socAdminFixtures.endpointId = await seedWebhookEndpoint(api.t.owner, tenantA);
+    socAdminFixtures.standardEndpointId = await seedWebhookEndpoint(api.t.owner, tenantA, undefined, 'STANDARD');
     for (let i = 0; i < ALL.length; i++) socAdminFixtures.deliveryIds.push(await seedDelivery(api.t.owner, tenantA, socAdminFixtures.endpointId));
   });
 

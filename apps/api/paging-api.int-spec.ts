@@ -73,6 +73,35 @@ describe('paging over GraphQL: webhook endpoints, escalation policies, deliverie
     expect(audit).toEqual({ n: 3, leaked: false });
   });
 
+  it('rotates a signing secret: the new one shown once, the old one signing until previousSecretExpiresAt, audited without secrets', async () => {
+    const ROTATE = `mutation($e: ID!, $s: String, $o: Int) { rotateWebhookSecret(endpointId: $e, secret: $s, overlapSeconds: $o) { id secret previousSecretExpiresAt } }`;
+    const created = (await api.gql<{ createWebhookEndpoint: Endpoint }>(tok.lead, CREATE, { v: { tenantId: tenantA, name: 'rotating', kind: 'STANDARD', url: 'https://8.8.8.8/rot' } })).data!.createWebhookEndpoint;
+    const res = await api.gql<{ rotateWebhookSecret: { id: string; secret: string | null; previousSecretExpiresAt: string | null } }>(tok.lead, ROTATE, { e: created.id });
+    expect(res.errors).toBeUndefined();
+    const rotated = res.data!.rotateWebhookSecret;
+    expect(rotated.secret).toMatch(/^whsec_/);
+    expect(rotated.secret).not.toBe(created.secret);
+    // Default overlap: one day.
+    expect(Math.abs(Date.parse(rotated.previousSecretExpiresAt!) - (Date.now() + 86400_000))).toBeLessThan(60_000);
+    const read = await api.gql<{ webhookEndpoints: Array<Endpoint & { previousSecretExpiresAt: string | null }> }>(
+      tok.analyst,
+      `query($t: ID!) { webhookEndpoints(tenantId: $t) { id secret previousSecretExpiresAt } }`,
+      { t: tenantA },
+    );
+    expect(read.data!.webhookEndpoints.find((e) => e.id === created.id)).toEqual({ id: created.id, secret: null, previousSecretExpiresAt: rotated.previousSecretExpiresAt });
+
+    // A chosen secret is not echoed; overlap 0 ends the old secret at once.
+    const chosen = `whsec_${crypto.randomBytes(32).toString('base64')}`;
+    const own = await api.gql<{ rotateWebhookSecret: { secret: string | null; previousSecretExpiresAt: string | null } }>(tok.admin, ROTATE, { e: created.id, s: chosen, o: 0 });
+    expect(own.data!.rotateWebhookSecret).toEqual({ id: created.id, secret: null, previousSecretExpiresAt: null });
+    const bad = await api.gql(tok.lead, ROTATE, { e: created.id, o: 30 * 86400 });
+    expect(bad.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('overlapSeconds') });
+
+    const audits = await api.t.owner.query(`SELECT after::text AS after FROM audit_log WHERE tenant_id = $1 AND action = 'webhook_endpoint.secret_rotated' AND target_id = $2`, [tenantA, created.id]);
+    expect(audits).toHaveLength(2);
+    for (const a of audits) expect(a.after).not.toContain('whsec');
+  });
+
   it('refuses private and loopback URLs (SSRF) and malformed endpoints with BAD_USER_INPUT', async () => {
     for (const url of ['https://127.0.0.1/hook', 'https://10.1.2.3/hook', 'https://169.254.169.254/latest/meta-data', 'ftp://8.8.8.8/x']) {
       const res = await api.gql(tok.lead, CREATE, { v: { tenantId: tenantA, name: 'bad', kind: 'STANDARD', url } });

@@ -65,6 +65,8 @@ interface ClaimRow {
   enabled: boolean;
   disabled_reason: string | null;
   secret_ciphertext: string | null;
+  previous_secret_ciphertext: string | null;
+  previous_secret_expires_at: Date | null;
   routing_key_ciphertext: string | null;
   circuit: Record<string, unknown>;
 }
@@ -120,6 +122,17 @@ function signedStandardRequest(
   }
 }
 
+/** The current secret, then one rotated out whose overlap has not ended (Standard Webhooks: several signatures). */
+function signingSecrets(
+  row: { secret_ciphertext: string | null; previous_secret_ciphertext: string | null; previous_secret_expires_at: Date | null },
+  box: SecretBox,
+  at: Date,
+): string[] {
+  const secrets = row.secret_ciphertext ? [box.open(row.secret_ciphertext)] : [];
+  if (row.previous_secret_ciphertext && row.previous_secret_expires_at && row.previous_secret_expires_at > at) secrets.push(box.open(row.previous_secret_ciphertext));
+  return secrets;
+}
+
 /** DNS trouble is worth retrying; a refused address or scheme is not. */
 const transientUrlRefusal = (reason: string) => /^could not resolve|resolves to no address/.test(reason);
 
@@ -138,7 +151,7 @@ export async function attemptDelivery(db: TenantDb, tenantId: string, deliveryId
     const now = clock();
     const rows = await tx.query<ClaimRow>(
       `SELECT d.id, d.tenant_id, d.endpoint_id, d.message_id, d.idempotency_key, d.event_type, d.payload, d.attempt_count, d.status, d.next_attempt_at,
-              e.kind, e.url, e.enabled, e.disabled_reason, e.secret_ciphertext, e.routing_key_ciphertext, e.circuit
+              e.kind, e.url, e.enabled, e.disabled_reason, e.secret_ciphertext, e.previous_secret_ciphertext, e.previous_secret_expires_at, e.routing_key_ciphertext, e.circuit
        FROM deliveries d JOIN webhook_endpoints e ON e.tenant_id = d.tenant_id AND e.id = d.endpoint_id
        WHERE d.tenant_id = $1 AND d.id = $2 FOR UPDATE OF d`,
       [tenantId, deliveryId],
@@ -182,7 +195,7 @@ export async function attemptDelivery(db: TenantDb, tenantId: string, deliveryId
     endpoint =
       row.kind === 'PAGERDUTY'
         ? { kind: 'PAGERDUTY', url: row.url, routingKey: row.routing_key_ciphertext ? opts.secretBox.open(row.routing_key_ciphertext) : '' }
-        : { kind: 'STANDARD', url: row.url, secrets: row.secret_ciphertext ? [opts.secretBox.open(row.secret_ciphertext)] : [] };
+        : { kind: 'STANDARD', url: row.url, secrets: signingSecrets(row, opts.secretBox, attemptAt) };
   } catch (e) {
     error = `cannot open the endpoint's sealed secret: ${(e as Error).message}`;
   }

@@ -12,6 +12,7 @@ import {
   listWebhookEndpoints,
   PagingError,
   redeliver,
+  rotateWebhookSecret,
   upsertEscalationPolicy,
   validatePagerDutyEvent,
   type DeliveryOptions,
@@ -121,7 +122,58 @@ describe('paging services (integration, real HTTP receiver on 127.0.0.1)', () =>
       const listed = await scoped((tx) => listWebhookEndpoints(tx, tenantId));
       expect(listed).toHaveLength(1);
       expect(JSON.stringify(listed)).not.toContain(created.secret!.slice(6));
-      expect(Object.keys(listed[0]).sort()).toEqual(['circuit', 'createdAt', 'disabledReason', 'enabled', 'id', 'kind', 'name', 'tenantId', 'updatedAt', 'url']);
+      expect(Object.keys(listed[0]).sort()).toEqual(['circuit', 'createdAt', 'disabledReason', 'enabled', 'id', 'kind', 'name', 'previousSecretExpiresAt', 'tenantId', 'updatedAt', 'url']);
+    });
+
+    it('rotates a STANDARD secret: old and new both sign during the overlap, the new one alone after it', async () => {
+      const { ep, deliveryId } = await pageTo('/rotate');
+      const old = ep.secret!;
+      const rotated = await scoped((tx) => rotateWebhookSecret(tx, { endpointId: ep.endpoint.id, overlapSeconds: 3600 }, { secretBox }));
+      expect(rotated.secret).toMatch(/^whsec_/);
+      expect(rotated.secret).not.toBe(old);
+      expect(Math.abs(rotated.endpoint.previousSecretExpiresAt!.getTime() - (Date.now() + 3600_000))).toBeLessThan(60_000);
+      const [stored] = await t.owner.query(`SELECT secret_ciphertext, previous_secret_ciphertext FROM webhook_endpoints WHERE id = $1`, [ep.endpoint.id]);
+      expect([secretBox.open(stored.secret_ciphertext), secretBox.open(stored.previous_secret_ciphertext)]).toEqual([rotated.secret, old]);
+
+      expect((await attemptDelivery(t.db, tenantId, deliveryId, delivery())).result).toBe('delivered');
+      const during = fromPath('/rotate').at(-1)!;
+      expect((during.headers['webhook-signature'] as string).split(' ')).toHaveLength(2);
+      expect(independentlyVerified(during.headers, during.body, rotated.secret!)).toBe(true);
+      expect(independentlyVerified(during.headers, during.body, old)).toBe(true);
+
+      // The overlap ends: the next page carries the new signature only.
+      await t.owner.query(`UPDATE webhook_endpoints SET previous_secret_expires_at = now() - interval '1 second' WHERE id = $1`, [ep.endpoint.id]);
+      const next = await reconcileIncident(t.db, tenantId, await incident(new Date()), { now: new Date() });
+      expect((await attemptDelivery(t.db, tenantId, next.deliveryIds[0], delivery())).result).toBe('delivered');
+      const after = fromPath('/rotate').at(-1)!;
+      expect((after.headers['webhook-signature'] as string).split(' ')).toHaveLength(1);
+      expect(independentlyVerified(after.headers, after.body, rotated.secret!)).toBe(true);
+      expect(independentlyVerified(after.headers, after.body, old)).toBe(false);
+      expect((await scoped((tx) => listWebhookEndpoints(tx, tenantId)))[0].previousSecretExpiresAt).toBeNull();
+
+      // overlapSeconds 0 replaces at once; a chosen secret is kept as given.
+      const chosen = 'whsec_' + Buffer.alloc(32, 9).toString('base64');
+      const immediate = await scoped((tx) => rotateWebhookSecret(tx, { endpointId: ep.endpoint.id, secret: chosen, overlapSeconds: 0 }, { secretBox }));
+      expect(immediate.secret).toBe(chosen);
+      expect(immediate.endpoint.previousSecretExpiresAt).toBeNull();
+      const [again] = await t.owner.query(`SELECT previous_secret_ciphertext FROM webhook_endpoints WHERE id = $1`, [ep.endpoint.id]);
+      expect(again.previous_secret_ciphertext).toBeNull();
+    });
+
+    it('refuses to rotate a PAGERDUTY endpoint, the current secret, a malformed secret, an overlap beyond 7 days, and another tenant\'s endpoint', async () => {
+      const std = await endpoint('std', '/rot-refused');
+      const pd = await endpoint('pd', '/rot-pd', 'PAGERDUTY');
+      const attempt = (input: Parameters<typeof rotateWebhookSecret>[1], scope = tenantId) =>
+        t.db.withScope(Scope.tenant(scope), (tx) => rotateWebhookSecret(tx, input, { secretBox })).catch((e) => e);
+      expect(await attempt({ endpointId: pd.endpoint.id })).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('only STANDARD') });
+      expect(await attempt({ endpointId: std.endpoint.id, secret: std.secret })).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('current secret') });
+      expect(await attempt({ endpointId: std.endpoint.id, secret: 'not-a-secret' })).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/^secret: /) });
+      expect(await attempt({ endpointId: std.endpoint.id, overlapSeconds: 8 * 86400 })).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('overlapSeconds') });
+      const other = crypto.randomUUID();
+      await t.owner.query(`INSERT INTO tenants (id, name, slug) VALUES ($1, 'Other', $2)`, [other, `o-${other.slice(0, 8)}`]);
+      expect(await attempt({ endpointId: std.endpoint.id }, other)).toMatchObject({ code: 'NOT_FOUND' });
+      const [unchanged] = await t.owner.query(`SELECT secret_ciphertext, previous_secret_ciphertext FROM webhook_endpoints WHERE id = $1`, [std.endpoint.id]);
+      expect([secretBox.open(unchanged.secret_ciphertext), unchanged.previous_secret_ciphertext]).toEqual([std.secret, null]);
     });
 
     it('refuses loopback and 10/8 URLs without allowPrivate, and PAGERDUTY without a routing key', async () => {

@@ -31,6 +31,8 @@ export interface WebhookEndpointRecord {
   enabled: boolean;
   disabledReason: string | null;
   circuit: CircuitStatus;
+  /** While a rotated-out secret still signs deliveries (beside the current one): until when. */
+  previousSecretExpiresAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -65,11 +67,12 @@ interface EndpointRow {
   enabled: boolean;
   disabled_reason: string | null;
   circuit: Record<string, unknown>;
+  previous_secret_expires_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
 
-const COLUMNS = 'id, tenant_id, name, kind, url, enabled, disabled_reason, circuit, created_at, updated_at';
+const COLUMNS = 'id, tenant_id, name, kind, url, enabled, disabled_reason, circuit, previous_secret_expires_at, created_at, updated_at';
 
 /** The circuit stored in webhook_endpoints.circuit (the schema default `{"state":"closed","failures":0}` reads as closed). */
 export function storedCircuit(raw: unknown): CircuitState {
@@ -92,6 +95,7 @@ function toRecord(row: EndpointRow, now: Date): WebhookEndpointRecord {
     enabled: row.enabled,
     disabledReason: row.disabled_reason,
     circuit: circuitStatus(storedCircuit(row.circuit), now),
+    previousSecretExpiresAt: row.previous_secret_expires_at && row.previous_secret_expires_at > now ? row.previous_secret_expires_at : null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -155,4 +159,56 @@ export async function listWebhookEndpoints(tx: ScopedTx, tenantId: string, now: 
   if (!isUuid(tenantId)) throw new PagingError('BAD_USER_INPUT', `tenantId must be a tenant id, got ${JSON.stringify(tenantId)}`);
   const rows = await tx.query<EndpointRow>(`SELECT ${COLUMNS} FROM webhook_endpoints WHERE tenant_id = $1 ORDER BY created_at, id`, [tenantId]);
   return rows.map((r) => toRecord(r, now));
+}
+
+/** Default and bounds of the overlap during which a rotated-out secret keeps signing. */
+export const SECRET_ROTATION_DEFAULT_OVERLAP_SECONDS = 86400;
+export const SECRET_ROTATION_MAX_OVERLAP_SECONDS = 7 * 86400;
+
+export interface SecretRotationInput {
+  endpointId: string;
+  /** 'whsec_<base64>'; generated when absent. */
+  secret?: string | null;
+  /** How long the current secret keeps signing beside the new one (0: replaced at once). */
+  overlapSeconds?: number;
+}
+
+/**
+ * Replace a STANDARD endpoint's signing secret. For `overlapSeconds` deliveries carry two
+ * signatures (new, then old), as Standard Webhooks allows, so the receiver can switch to the new
+ * secret at its own pace without rejecting a page; a secret rotated out earlier is dropped.
+ * Throws PagingError NOT_FOUND (no such endpoint in the caller's scope) or BAD_USER_INPUT.
+ */
+export async function rotateWebhookSecret(tx: ScopedTx, input: SecretRotationInput, options: { secretBox: SecretBox }): Promise<CreatedWebhookEndpoint> {
+  if (!isUuid(input?.endpointId)) throw new PagingError('BAD_USER_INPUT', `endpointId must be an endpoint id, got ${JSON.stringify(input?.endpointId)}`);
+  const overlap = input.overlapSeconds ?? SECRET_ROTATION_DEFAULT_OVERLAP_SECONDS;
+  if (!Number.isInteger(overlap) || overlap < 0 || overlap > SECRET_ROTATION_MAX_OVERLAP_SECONDS) {
+    throw new PagingError('BAD_USER_INPUT', `overlapSeconds must be an integer from 0 to ${SECRET_ROTATION_MAX_OVERLAP_SECONDS} (7 days), got ${JSON.stringify(input.overlapSeconds)}`);
+  }
+  let secret: string;
+  if (input.secret !== undefined && input.secret !== null) {
+    const parsed = parseWebhookSecret(input.secret);
+    if (!parsed.ok) throw new PagingError('BAD_USER_INPUT', `secret: ${parsed.error}`);
+    secret = input.secret;
+  } else {
+    secret = generateWebhookSecret();
+  }
+  const [current] = await tx.query<{ kind: WebhookKind; secret_ciphertext: string | null }>(
+    `SELECT kind, secret_ciphertext FROM webhook_endpoints WHERE id = $1 FOR UPDATE`,
+    [input.endpointId],
+  );
+  if (!current) throw new PagingError('NOT_FOUND', `webhook endpoint ${input.endpointId} not found`);
+  if (current.kind !== 'STANDARD') throw new PagingError('BAD_USER_INPUT', 'only STANDARD endpoints have a signing secret (PAGERDUTY endpoints use a routing key)');
+  if (current.secret_ciphertext && options.secretBox.open(current.secret_ciphertext) === secret) {
+    throw new PagingError('BAD_USER_INPUT', 'secret: this is the current secret; rotate to a new one');
+  }
+  const keepPrevious = overlap > 0 && current.secret_ciphertext !== null;
+  const rows = await tx.query<EndpointRow>(
+    `UPDATE webhook_endpoints
+        SET secret_ciphertext = $2, previous_secret_ciphertext = $3,
+            previous_secret_expires_at = CASE WHEN $3::text IS NULL THEN NULL ELSE now() + make_interval(secs => $4) END, updated_at = now()
+      WHERE id = $1 RETURNING ${COLUMNS}`,
+    [input.endpointId, options.secretBox.seal(secret), keepPrevious ? current.secret_ciphertext : null, overlap],
+  );
+  return { endpoint: toRecord(rows[0], new Date()), secret };
 }

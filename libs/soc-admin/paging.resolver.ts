@@ -8,7 +8,8 @@ import { notFound } from '@watchfloor/errors';
 import { type Connection, pageSize } from '@watchfloor/pagination';
 import {
   createWebhookEndpoint, type DeliverJobData, type DeliveryView, enqueueRedelivery, type EscalationPolicyRecord, listDeliveries, listEscalationPolicies,
-  listWebhookEndpoints, redeliver, type Severity as PagingSeverity, upsertEscalationPolicy, type WebhookEndpointRecord,
+  listWebhookEndpoints, redeliver, rotateWebhookSecret, SECRET_ROTATION_DEFAULT_OVERLAP_SECONDS, type Severity as PagingSeverity, upsertEscalationPolicy,
+  type WebhookEndpointRecord,
 } from '@watchfloor/paging';
 import { createLogger, injectTraceContext } from '@watchfloor/telemetry';
 import { TenantDb } from '@watchfloor/tenancy';
@@ -29,7 +30,10 @@ function visibleTenant(caller: Caller, tenantId: string): void {
 
 /** Never carries a secret: only createWebhookEndpoint sets one, on its own response. */
 export function presentEndpoint(e: WebhookEndpointRecord): WebhookEndpointObject {
-  return { id: e.id, tenantId: e.tenantId, name: e.name, kind: e.kind as WebhookKind, url: e.url, enabled: e.enabled, disabledReason: e.disabledReason, createdAt: e.createdAt, secret: null };
+  return {
+    id: e.id, tenantId: e.tenantId, name: e.name, kind: e.kind as WebhookKind, url: e.url, enabled: e.enabled, disabledReason: e.disabledReason,
+    previousSecretExpiresAt: e.previousSecretExpiresAt, createdAt: e.createdAt, secret: null,
+  };
 }
 
 function presentPolicy(p: EscalationPolicyRecord): EscalationPolicyObject {
@@ -45,7 +49,8 @@ function presentDelivery(d: DeliveryView): DeliveryObject {
   };
 }
 
-const ENDPOINT_COLUMNS = `id, tenant_id AS "tenantId", name, kind, url, enabled, disabled_reason AS "disabledReason", created_at AS "createdAt"`;
+const ENDPOINT_COLUMNS = `id, tenant_id AS "tenantId", name, kind, url, enabled, disabled_reason AS "disabledReason",
+  CASE WHEN previous_secret_expires_at > now() THEN previous_secret_expires_at END AS "previousSecretExpiresAt", created_at AS "createdAt"`;
 
 function endpointLoader(ctx: ApiContext, db: TenantDb) {
   return loaderFor<string, WebhookEndpointObject | null>(ctx, 'webhook-endpoints', async (keys) => {
@@ -96,6 +101,30 @@ export class WebhookEndpointResolver {
         // A secret the caller chose is not echoed back: they have it, and responses end up in logs.
         const generated = input.kind === WebhookKind.STANDARD && (input.secret === null || input.secret === undefined);
         return { ...endpoint, secret: generated ? created.secret : null };
+      }),
+    );
+  }
+
+  @Roles(...MANAGERS)
+  @Mutation(() => WebhookEndpointObject, {
+    description:
+      "Replaces a STANDARD endpoint's signing secret. For overlapSeconds (default 86400, at most 7 days; 0: at once) deliveries are signed with the new and the old secret, so the receiver can switch without rejecting a page. A generated secret is returned in this response only.",
+  })
+  async rotateWebhookSecret(
+    @CurrentCaller() caller: Caller,
+    @Args('endpointId', { type: () => ID }) endpointId: string,
+    @Args('secret', { type: () => String, nullable: true, description: 'whsec_<base64>; generated when absent.' }) secret: string | null,
+    @Args('overlapSeconds', { type: () => Int, defaultValue: SECRET_ROTATION_DEFAULT_OVERLAP_SECONDS }) overlapSeconds: number,
+  ): Promise<WebhookEndpointObject> {
+    return mapServiceErrors(() =>
+      withCallerScope(this.db, caller, async (tx) => {
+        const rotated = await rotateWebhookSecret(tx, { endpointId, secret, overlapSeconds }, { secretBox: this.options.secretBox });
+        const endpoint = presentEndpoint(rotated.endpoint);
+        await appendAudit(tx, {
+          tenantId: endpoint.tenantId, actorId: caller.userId, actorKind: 'user', action: 'webhook_endpoint.secret_rotated', targetType: 'webhook_endpoint', targetId: endpoint.id,
+          after: { previousSecretExpiresAt: endpoint.previousSecretExpiresAt?.toISOString() ?? null, generated: secret === null || secret === undefined }, requestId: caller.requestId,
+        });
+        return { ...endpoint, secret: secret === null || secret === undefined ? rotated.secret : null };
       }),
     );
   }

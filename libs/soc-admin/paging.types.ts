@@ -16,10 +16,12 @@ export class WebhookEndpointObject {
   @Field() url: string;
   @Field() enabled: boolean;
   @Field(() => String, { nullable: true }) disabledReason: string | null;
+  @Field(() => Date, { nullable: true, description: 'After rotateWebhookSecret: deliveries are also signed with the previous secret until then; null otherwise.' })
+  previousSecretExpiresAt: Date | null;
   @Field(() => Date) createdAt: Date;
   @Field(() => String, {
     nullable: true,
-    description: 'The STANDARD signing secret (whsec_…): only in the createWebhookEndpoint response, and only when the server generated it. Always null on reads.',
+    description: 'The STANDARD signing secret (whsec_…): only in the createWebhookEndpoint and rotateWebhookSecret responses, and only when the server generated it. Always null on reads.',
   })
   secret: string | null;
 }

@@ -2,8 +2,14 @@ import crypto from 'node:crypto';
 import type { DataSource } from 'typeorm';
 
 /** A PagerDuty endpoint row (no secret needed), written as an admin would have created it. */
-export async function seedWebhookEndpoint(owner: DataSource, tenantId: string, name = `pager ${crypto.randomBytes(3).toString('hex')}`): Promise<string> {
-  const [row] = await owner.query(`INSERT INTO webhook_endpoints (tenant_id, name, kind, url) VALUES ($1, $2, 'PAGERDUTY', 'https://events.pagerduty.com/v2/enqueue') RETURNING id`, [tenantId, name]);
+export async function seedWebhookEndpoint(
+  owner: DataSource,
+  tenantId: string,
+  name = `pager ${crypto.randomBytes(3).toString('hex')}`,
+  kind: 'PAGERDUTY' | 'STANDARD' = 'PAGERDUTY',
+): Promise<string> {
+  const url = kind === 'PAGERDUTY' ? 'https://events.pagerduty.com/v2/enqueue' : 'https://hooks.example.com/watchfloor';
+  const [row] = await owner.query(`INSERT INTO webhook_endpoints (tenant_id, name, kind, url) VALUES ($1, $2, $3, $4) RETURNING id`, [tenantId, name, kind, url]);
   return row.id;
 }
 

@@ -21,6 +21,13 @@ export class WebhookEndpoint {
   @Column({ name: 'secret_ciphertext', type: 'text', nullable: true })
   secretCiphertext: string | null;
 
+  /** The secret replaced by the last rotation, still signing until previousSecretExpiresAt. */
+  @Column({ name: 'previous_secret_ciphertext', type: 'text', nullable: true })
+  previousSecretCiphertext: string | null;
+
+  @Column({ name: 'previous_secret_expires_at', type: 'timestamptz', nullable: true })
+  previousSecretExpiresAt: Date | null;
+
   @Column({ name: 'routing_key_ciphertext', type: 'text', nullable: true })
   routingKeyCiphertext: string | null;
 
