@@ -22,12 +22,21 @@ function nextTrace(data: DeliverJobData): DeliverJobData['trace'] {
 }
 
 /** Delivery options from the worker's configuration. */
-export function deliveryOptionsFromConfig(config: Pick<WorkerConfig, 'WEBHOOK_ALLOW_PRIVATE' | 'WEBHOOK_TIMEOUT_MS' | 'WEBHOOK_MAX_ATTEMPTS'>): DeliveryOptions {
+export function deliveryOptionsFromConfig(
+  config: Pick<
+    WorkerConfig,
+    | 'WEBHOOK_ALLOW_PRIVATE' | 'WEBHOOK_TIMEOUT_MS' | 'WEBHOOK_MAX_ATTEMPTS' | 'WEBHOOK_RETRY_BASE_MS' | 'WEBHOOK_RETRY_MAX_MS'
+    | 'WEBHOOK_CIRCUIT_FAILURES' | 'WEBHOOK_CIRCUIT_COOLDOWN_MS' | 'WEBHOOK_CIRCUIT_MAX_COOLDOWN_MS'
+  >,
+): DeliveryOptions {
   return {
     secretBox: secretBoxFromEnv(),
     allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
     timeoutMs: config.WEBHOOK_TIMEOUT_MS,
     maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+    retryBaseMs: config.WEBHOOK_RETRY_BASE_MS,
+    retryMaxMs: config.WEBHOOK_RETRY_MAX_MS,
+    circuit: { failureThreshold: config.WEBHOOK_CIRCUIT_FAILURES, cooldownMs: config.WEBHOOK_CIRCUIT_COOLDOWN_MS, maxCooldownMs: config.WEBHOOK_CIRCUIT_MAX_COOLDOWN_MS },
   };
 }
 

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import { loadConfigOrExit, productionChecks, workerSchema } from '@watchfloor/config';
+import { loadConfigOrExit, workerChecks, workerSchema } from '@watchfloor/config';
 import { parseQueueList } from '@watchfloor/queue';
 import { bootstrapWorker } from './bootstrap';
 
 const config = loadConfigOrExit('watchfloor-worker', workerSchema, (c) => {
-  const problems = productionChecks(c);
+  const problems = workerChecks(c);
   try {
     parseQueueList(c.WORKER_QUEUES);
   } catch (err) {

@@ -84,6 +84,14 @@ export const workerSchema = commonSchema.extend({
   WEBHOOK_ALLOW_PRIVATE: bool(false),
   WEBHOOK_TIMEOUT_MS: positiveInt(10000),
   WEBHOOK_MAX_ATTEMPTS: positiveInt(8),
+  // Retry delay: full jitter between 0 and base × 2^(attempt−1), capped; Retry-After is a floor.
+  WEBHOOK_RETRY_BASE_MS: positiveInt(5000),
+  WEBHOOK_RETRY_MAX_MS: positiveInt(3600000),
+  // Circuit breaker per endpoint: opens after this many failures in a row, for the cooldown,
+  // doubled on each reopening up to the maximum.
+  WEBHOOK_CIRCUIT_FAILURES: positiveInt(5),
+  WEBHOOK_CIRCUIT_COOLDOWN_MS: positiveInt(60000),
+  WEBHOOK_CIRCUIT_MAX_COOLDOWN_MS: positiveInt(900000),
 });
 
 /** Variables whose values are never printed. */
