@@ -5,6 +5,7 @@ import { IncidentResponseTimes1764300000000 } from './1764300000000-IncidentResp
 import { SlaNextCheck1764400000000 } from './1764400000000-SlaNextCheck';
 import { EventPartitionLock1764500000000 } from './1764500000000-EventPartitionLock';
 import { WebhookSecretRotation1764600000000 } from './1764600000000-WebhookSecretRotation';
+import { IngestStageTemp1764600000001 } from './1764600000001-IngestStageTemp';
 
 /** Every migration in order; listed explicitly so the compiled build needs no glob. */
 export const ALL_MIGRATIONS = [
@@ -15,4 +16,5 @@ export const ALL_MIGRATIONS = [
   SlaNextCheck1764400000000,
   EventPartitionLock1764500000000,
   WebhookSecretRotation1764600000000,
+  IngestStageTemp1764600000001,
 ];

@@ -9,6 +9,7 @@ import { createTestDatabase, type TestDatabase } from '../../test/harness';
 import { EventBatchAssembler, toEventRow, type AssembledBatch, type EventRow } from './event-batch';
 import { encodeBatch } from './event-copy-encoder';
 import { writeEventBatch, type BatchWriteResult } from './event-writer';
+import { IngestStageTemp1764600000001 } from '../../migrations/1764600000001-IngestStageTemp';
 
 let t: TestDatabase;
 const partitions = new EventPartitionCache();
@@ -167,6 +168,30 @@ describe('writeEventBatch', () => {
       expect(results.reduce((n, r) => n + r.accepted, 0)).toBe(8000);
       const [{ n }] = await db.owner.query(`SELECT count(*)::int AS n FROM events WHERE tenant_id = $1`, [tenantId]);
       expect(n).toBe(8000);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('works where the database denies temporary tables to PUBLIC, because the migration grants them to the app role', async () => {
+    const db = await createTestDatabase({ poolSize: 1 });
+    try {
+      const tenantId = crypto.randomUUID();
+      await db.owner.query(`INSERT INTO tenants (id, name, slug) VALUES ($1, 'hardened', $2)`, [tenantId, `h-${tenantId.slice(0, 8)}`]);
+      const sensorId = await db.db.withScope(Scope.tenant(tenantId), async (tx) => (await createSensorWithKey(tx, { tenantId, name: 's', kind: 'ZEEK' })).sensor.id);
+      await db.owner.query(`REVOKE TEMPORARY ON DATABASE ${db.name} FROM PUBLIC`);
+      await db.owner.query(`REVOKE TEMPORARY ON DATABASE ${db.name} FROM watchfloor_app`);
+      const options = { partitionWindow: { from: new Date(receivedAt.getTime() - 86400000), to: new Date(receivedAt.getTime() + 86400000) } };
+      const send = (n: number) =>
+        writeEventBatch(db.db, new EventPartitionCache(), { tenantId, sensorId, batchId: crypto.randomUUID(), receivedAt, batch: encodeBatch(batchOf([rowOf(sensorId, { signatureId: `h-${n}` })])) }, options);
+      // A new session (the pool's connection is replaced) so the privilege is checked afresh.
+      await db.owner.destroy();
+      await db.owner.initialize();
+      await expect(send(1)).rejects.toThrow(/permission denied to create temporary tables/);
+      const runner = db.owner.createQueryRunner();
+      await new IngestStageTemp1764600000001().up(runner);
+      await runner.release();
+      expect(await send(2)).toMatchObject({ accepted: 1 });
     } finally {
       await db.drop();
     }
