@@ -3,14 +3,13 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { GraphQLModule, Query, Resolver } from '@nestjs/graphql';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import type { DataSource } from 'typeorm';
-import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import type { GraphQLError } from 'graphql';
 import type { ApiConfig } from '@watchfloor/config';
 import { databaseReadiness, DbModule, OWNER_DATA_SOURCE } from '@watchfloor/db';
 import { HealthModule, type ReadinessCheck } from '@watchfloor/health';
 import { BullModule } from '@nestjs/bullmq';
-import { DEFAULT_JOB_OPTIONS, queueConnection, REDIS, RedisModule, redisReadiness } from '@watchfloor/queue';
+import { DEFAULT_JOB_OPTIONS, queueConnection, REDIS, RedisModule, redisReadiness, type RedisClient } from '@watchfloor/queue';
 import { type ApiContext, AuthModule, IdentityService, newApiContext, resolveJwtSecret, type Caller } from '@watchfloor/auth';
 import { AuditModule } from '@watchfloor/audit';
 import { detectionKeyPrefixOf, SocAdminModule } from '@watchfloor/soc-admin';
@@ -60,11 +59,12 @@ export class ApiAppModule {
     const keyPrefix = options.redisKeyPrefix ?? 'wf:';
     const formatError = formatGraphqlError(logger);
     const schemaFile = options.schemaFile ?? (config.NODE_ENV === 'development' ? path.resolve(process.cwd(), 'schema.graphql') : false);
+    const queues = queueConnection(config.REDIS_URL, config.REDIS_CLUSTER_NODES);
     return {
       module: ApiAppModule,
       imports: [
         DbModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'watchfloor-api' }),
-        RedisModule.forRoot(config.REDIS_URL),
+        RedisModule.forRoot({ url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES }, [queues]),
         AuthModule.forRoot({
           jwtSecret,
           accessTtlSeconds: config.JWT_ACCESS_TTL_SECONDS,
@@ -118,7 +118,7 @@ export class ApiAppModule {
         }),
         AuditModule,
         // Producers only (sla, deliver); tests get their own queue prefix.
-        BullModule.forRoot({ connection: queueConnection(config.REDIS_URL), prefix: options.redisKeyPrefix ? `{${options.redisKeyPrefix}}` : config.QUEUE_PREFIX, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
+        BullModule.forRoot({ connection: queues, prefix: options.redisKeyPrefix ? `{${options.redisKeyPrefix}}` : config.QUEUE_PREFIX, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
         SocAdminModule.forRoot({
           ruleKeyPrefix: options.redisKeyPrefix ?? detectionKeyPrefixOf(config.QUEUE_PREFIX),
           allowPrivateWebhooks: config.WEBHOOK_ALLOW_PRIVATE,
@@ -128,9 +128,9 @@ export class ApiAppModule {
         InventoryModule,
         EventSearchModule,
         TriageModule.forRoot({ channel: `${keyPrefix}incident-changes` }),
-        ReportingModule.forRoot({ redisUrl: config.REDIS_URL, keyPrefix, queuePrefix: options.redisKeyPrefix ? `{${options.redisKeyPrefix}}` : config.QUEUE_PREFIX }),
+        ReportingModule.forRoot({ queueConnection: queues, keyPrefix, queuePrefix: options.redisKeyPrefix ? `{${options.redisKeyPrefix}}` : config.QUEUE_PREFIX }),
         HealthModule.forRoot({
-          useFactory: (ds: DataSource, redis: Redis): ReadinessCheck[] => [
+          useFactory: (ds: DataSource, redis: RedisClient): ReadinessCheck[] => [
             { name: 'postgres', check: () => databaseReadiness(ds) },
             { name: 'redis', check: () => redisReadiness(redis) },
           ],

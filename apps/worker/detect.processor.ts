@@ -1,12 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type Provider } from '@nestjs/common';
 import { getQueueToken, OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { UnrecoverableError, type Job, type Queue } from 'bullmq';
-import type Redis from 'ioredis';
 import { createCorrelationEngine } from '@watchfloor/detection/correlation';
 import { createDetector, type Detector } from '@watchfloor/detection/pipeline';
 import { createRuleVersions, createTenantRuleCache, detectionKeyPrefix, importShippedRules } from '@watchfloor/detection/rules';
 import type { IncidentChange } from '@watchfloor/incidents';
-import { INCIDENT_EVENT_JOB, incidentEventJobId, REDIS, type DetectJobData, type IncidentEventJobData } from '@watchfloor/queue';
+import { INCIDENT_EVENT_JOB, incidentEventJobId, REDIS, type DetectJobData, type IncidentEventJobData, type RedisClient } from '@watchfloor/queue';
 import { counter, createLogger, histogram, injectTraceContext, setSpanAttributes, withJobSpan } from '@watchfloor/telemetry';
 import { markBatchFailed } from '@watchfloor/ingest';
 import { Scope, TenantDb } from '@watchfloor/tenancy';
@@ -38,7 +37,7 @@ export const DETECTOR = Symbol('DETECTOR');
 export const detectorProvider: Provider = {
   provide: DETECTOR,
   inject: [TenantDb, REDIS, getQueueToken('sla'), WORKER_CONFIG],
-  useFactory: (db: TenantDb, redis: Redis, sla: Queue<IncidentEventJobData>, config: WorkerConfig): Detector => {
+  useFactory: (db: TenantDb, redis: RedisClient, sla: Queue<IncidentEventJobData>, config: WorkerConfig): Detector => {
     const prefix = detectionKeyPrefix(config.QUEUE_PREFIX);
     const versions = createRuleVersions(redis, prefix);
     return createDetector({
@@ -66,7 +65,7 @@ export class ShippedRulesImporter implements OnApplicationBootstrap {
 
   constructor(
     private readonly db: TenantDb,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
   ) {}
 

@@ -2,10 +2,9 @@ import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { BullModule, WorkerHost } from '@nestjs/bullmq';
 import { WORKER_METADATA } from '@nestjs/bullmq/dist/bull.constants';
 import type { DataSource } from 'typeorm';
-import type Redis from 'ioredis';
 import type { WorkerConfig } from '@watchfloor/config';
 import { databaseReadiness, DbModule, OWNER_DATA_SOURCE } from '@watchfloor/db';
-import { QueueMetricsModule } from '@watchfloor/queue';
+import { QueueMetricsModule, type RedisClient } from '@watchfloor/queue';
 import { HealthModule, type ReadinessCheck } from '@watchfloor/health';
 import { DEFAULT_JOB_OPTIONS, parseQueueList, QUEUE_NAMES, type QueueName, queueConnection, REDIS, RedisModule, redisReadiness } from '@watchfloor/queue';
 import { BatchReconcilerProcessor, RECONCILER_CONFIG } from '@watchfloor/ingest';
@@ -45,17 +44,18 @@ export class WorkerAppModule {
   static forRoot(config: WorkerConfig): DynamicModule {
     const queues = parseQueueList(config.WORKER_QUEUES);
     applyWorkerTiming(queues.flatMap((q) => PROCESSORS[q]), config);
+    const connection = queueConnection(config.REDIS_URL, config.REDIS_CLUSTER_NODES);
     return {
       module: WorkerAppModule,
       imports: [
         DbModule.forRoot({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE, applicationName: 'watchfloor-worker' }),
-        RedisModule.forRoot(config.REDIS_URL),
-        BullModule.forRoot({ connection: queueConnection(config.REDIS_URL), prefix: config.QUEUE_PREFIX, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
+        RedisModule.forRoot({ url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES }, [connection]),
+        BullModule.forRoot({ connection, prefix: config.QUEUE_PREFIX, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
         // Every queue is registered so any processor can produce to any queue.
         ...QUEUE_NAMES.map((name) => BullModule.registerQueue({ name })),
         QueueMetricsModule,
         HealthModule.forRoot({
-          useFactory: (ds: DataSource, redis: Redis): ReadinessCheck[] => [
+          useFactory: (ds: DataSource, redis: RedisClient): ReadinessCheck[] => [
             { name: 'postgres', check: () => databaseReadiness(ds) },
             { name: 'redis', check: () => redisReadiness(redis) },
           ],

@@ -1,7 +1,6 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import type Redis from 'ioredis';
-import { REDIS } from '@watchfloor/queue';
+import { REDIS, type RedisClient } from '@watchfloor/queue';
 import { TenantDb } from '@watchfloor/tenancy';
 import { AuthResolver } from './auth.resolver';
 import { IdentityService, type IdentityOptions } from './identity.service';
@@ -14,7 +13,7 @@ export class AuthModule {
     return {
       module: AuthModule,
       providers: [
-        { provide: IdentityService, useFactory: (db: TenantDb, redis: Redis) => new IdentityService(db, redis, options), inject: [TenantDb, REDIS] },
+        { provide: IdentityService, useFactory: (db: TenantDb, redis: RedisClient) => new IdentityService(db, redis, options), inject: [TenantDb, REDIS] },
         { provide: APP_GUARD, useClass: RolesGuard },
         AuthResolver,
       ],

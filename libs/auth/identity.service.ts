@@ -1,5 +1,5 @@
+import type { RedisClient } from '@watchfloor/queue';
 import crypto from 'node:crypto';
-import type Redis from 'ioredis';
 import type { TenantDb } from '@watchfloor/tenancy';
 import { DomainError, DomainErrorCode } from '@watchfloor/errors';
 import { signAccessToken, tokenAlgorithm, verifyAccessToken } from './access-tokens';
@@ -50,7 +50,7 @@ export class IdentityService {
 
   constructor(
     private readonly db: TenantDb,
-    redis: Redis,
+    redis: RedisClient,
     private readonly options: IdentityOptions,
   ) {
     this.throttle = new LoginThrottle(redis, { ...DEFAULT_LOGIN_THROTTLE, ...options.throttle, keyPrefix: options.keyPrefix });

@@ -1,5 +1,5 @@
+import type { RedisClient } from '@watchfloor/queue';
 import crypto from 'node:crypto';
-import type Redis from 'ioredis';
 
 /**
  * Failed-login counters in Redis, shared by every API instance: an account locks for the window
@@ -16,7 +16,7 @@ export const DEFAULT_LOGIN_THROTTLE: Omit<LoginThrottleOptions, 'keyPrefix'> = {
 
 export class LoginThrottle {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: LoginThrottleOptions,
   ) {}
 
@@ -27,14 +27,17 @@ export class LoginThrottle {
 
   async isBlocked(email: string, ip: string): Promise<boolean> {
     const [a, i] = this.keys(email, ip);
-    const [account, address] = await this.redis.mget(a, i);
+    // Two GETs, not one MGET: on Redis Cluster the two keys live in different slots.
+    const [account, address] = await Promise.all([this.redis.get(a), this.redis.get(i)]);
     return Number(account ?? 0) >= this.options.maxPerAccount || Number(address ?? 0) >= this.options.maxPerIp;
   }
 
   async recordFailure(email: string, ip: string): Promise<void> {
     const [a, i] = this.keys(email, ip);
     // INCR then EXPIRE NX: the window starts at the first failure and is not extended by later ones.
-    await this.redis.multi().incr(a).expire(a, this.options.windowSeconds, 'NX').incr(i).expire(i, this.options.windowSeconds, 'NX').exec();
+    // One transaction per key (a transaction must stay in one slot on Redis Cluster).
+    const w = this.options.windowSeconds;
+    await Promise.all([this.redis.multi().incr(a).expire(a, w, 'NX').exec(), this.redis.multi().incr(i).expire(i, w, 'NX').exec()]);
   }
 
   async recordSuccess(email: string, ip: string): Promise<void> {

@@ -36,6 +36,11 @@ export const commonSchema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:'], DEFAULT_DATABASE_URL),
   DATABASE_POOL_SIZE: positiveInt(10),
   REDIS_URL: url(['redis:', 'rediss:'], DEFAULT_REDIS_URL),
+  // Redis Cluster: its seed nodes; REDIS_URL then gives only the credentials and TLS.
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(/^\s*$|^([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):\d{1,5}(\s*,\s*([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\]):\d{1,5})*$/, 'must be host:port[,host:port…]')
+    .optional(),
   QUEUE_PREFIX: z.string().min(1).default('{wf}'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   EVENT_RETENTION_DAYS: positiveInt(90),

@@ -1,3 +1,4 @@
 export * from './queues';
 export * from './redis.module';
 export * from './queue-metrics';
+export * from './redis-connection';

@@ -1,4 +1,5 @@
 import type { ConnectionOptions } from 'bullmq';
+import { createRedisClient, parseClusterNodes, redisUrlOptions } from './redis-connection';
 import type { TraceCarrier } from '../telemetry/trace-context';
 
 /** Every queue of the product, in one place. */
@@ -20,18 +21,16 @@ export interface MaintenanceJobData extends JobEnvelope {
   task: 'partitions';
 }
 
-/** BullMQ connection options from a redis:// URL; the prefix is hash-tagged for Redis Cluster. */
-export function queueConnection(redisUrl: string): ConnectionOptions {
-  const u = new URL(redisUrl);
-  return {
-    host: u.hostname,
-    port: Number(u.port || 6379),
-    username: u.username ? decodeURIComponent(u.username) : undefined,
-    password: u.password ? decodeURIComponent(u.password) : undefined,
-    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
-    tls: u.protocol === 'rediss:' ? {} : undefined,
-    maxRetriesPerRequest: null,
-  };
+/**
+ * BullMQ's connection: options for a single endpoint (BullMQ opens and closes its connections),
+ * or, with Redis Cluster seed nodes, a Cluster client that BullMQ shares and duplicates for its
+ * blocking reads, and that the caller closes (RedisModule does for the apps). The queue prefix
+ * is hash-tagged (`{wf}`) so each queue's keys share one slot, as BullMQ's scripts need.
+ */
+export function queueConnection(redisUrl: string, clusterNodes?: string | null): ConnectionOptions {
+  if (parseClusterNodes(clusterNodes)) return createRedisClient({ url: redisUrl, clusterNodes }, { maxRetriesPerRequest: null });
+  const { host, port, username, password, db, tls } = redisUrlOptions(redisUrl);
+  return { host, port, username, password, db, tls, maxRetriesPerRequest: null };
 }
 
 export function parseQueueList(value: string): QueueName[] {

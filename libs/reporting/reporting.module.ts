@@ -1,13 +1,14 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { Queue } from 'bullmq';
-import { DEFAULT_JOB_OPTIONS, queueConnection, type ReportJobData } from '@watchfloor/queue';
+import { type ConnectionOptions, Queue } from 'bullmq';
+import { DEFAULT_JOB_OPTIONS, type ReportJobData } from '@watchfloor/queue';
 import { ReportDownloadController } from './report-download.controller';
 import {
   DEFAULT_CUSTOMER_REPORT_LIMIT, DEFAULT_CUSTOMER_REPORT_WINDOW_SECONDS, REPORTING_OPTIONS, REPORTS_QUEUE, type ReportingApiOptions, ReportingResolver,
 } from './reporting.resolver';
 
 export interface ReportingModuleOptions {
-  redisUrl: string;
+  /** The app's BullMQ connection (queueConnection from libs/queue). */
+  queueConnection: ConnectionOptions;
   /** BullMQ prefix of the `reports` queue (QUEUE_PREFIX; tests use their own). */
   queuePrefix: string;
   /** Redis key prefix for the customers' rate-limit counters. */
@@ -40,7 +41,7 @@ export class ReportingModule {
         { provide: REPORTING_OPTIONS, useValue: api },
         {
           provide: REPORTS_QUEUE,
-          useFactory: () => new Queue<ReportJobData>('reports', { connection: queueConnection(options.redisUrl), prefix: options.queuePrefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
+          useFactory: () => new Queue<ReportJobData>('reports', { connection: options.queueConnection, prefix: options.queuePrefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
         },
         ReportsQueueCloser,
         ReportingResolver,

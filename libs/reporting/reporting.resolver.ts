@@ -1,10 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import type Redis from 'ioredis';
 import { appendAudit } from '@watchfloor/audit';
 import { type Caller, callerSees, CurrentCaller, isCustomer, Role, Roles, withCallerScope } from '@watchfloor/auth';
 import { DomainError, DomainErrorCode, invalidInput, notFound } from '@watchfloor/errors';
-import { REDIS, type ReportJobData } from '@watchfloor/queue';
+import { REDIS, type ReportJobData, type RedisClient } from '@watchfloor/queue';
 import { injectTraceContext } from '@watchfloor/telemetry';
 import type { ScopedTx } from '@watchfloor/tenancy';
 import { TenantDb } from '@watchfloor/tenancy';
@@ -95,7 +94,7 @@ const RATE_SCRIPT = `local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.
 export class ReportingResolver {
   constructor(
     private readonly db: TenantDb,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     @Inject(REPORTS_QUEUE) private readonly queue: JobQueue<ReportJobData>,
     @Inject(REPORTING_OPTIONS) private readonly options: ReportingApiOptions,
   ) {}

@@ -1,6 +1,5 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
-import type Redis from 'ioredis';
 import { appendAudit, PLATFORM_AUDIT_TENANT } from '@watchfloor/audit';
 import { type Caller, callerSees, CurrentCaller, isCustomer, Role, Roles, withCallerScope } from '@watchfloor/auth';
 import {
@@ -9,7 +8,7 @@ import {
 } from '@watchfloor/detection/rules';
 import { forbidden, invalidInput, notFound } from '@watchfloor/errors';
 import { type Connection, decodeCursor, encodeCursor, pageSize } from '@watchfloor/pagination';
-import { REDIS } from '@watchfloor/queue';
+import { REDIS, type RedisClient } from '@watchfloor/queue';
 import { TenantDb } from '@watchfloor/tenancy';
 import { serviceError } from './service-errors';
 import { SOC_ADMIN_OPTIONS, type SocAdminOptions } from './soc-admin.options';
@@ -86,7 +85,7 @@ export class DetectionRulesResolver {
 
   constructor(
     private readonly db: TenantDb,
-    @Inject(REDIS) redis: Redis,
+    @Inject(REDIS) redis: RedisClient,
     @Inject(SOC_ADMIN_OPTIONS) options: SocAdminOptions,
   ) {
     this.versions = createRuleVersions(redis, options.ruleKeyPrefix);

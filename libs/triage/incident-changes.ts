@@ -1,6 +1,5 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type Redis from 'ioredis';
-import { REDIS } from '@watchfloor/queue';
+import { REDIS, type RedisClient } from '@watchfloor/queue';
 import type { CommentVisibility } from './triage.types';
 
 /** Redis pub/sub channel every API instance listens on; the detection worker publishes new incidents here too. */
@@ -25,7 +24,7 @@ export interface IncidentChangeMessage {
   } | null;
 }
 
-export async function publishIncidentChange(redis: Redis, change: IncidentChangeMessage, channel: string = INCIDENT_CHANGES_CHANNEL): Promise<void> {
+export async function publishIncidentChange(redis: RedisClient, change: IncidentChangeMessage, channel: string = INCIDENT_CHANGES_CHANNEL): Promise<void> {
   await redis.publish(channel, JSON.stringify(change));
 }
 
@@ -42,11 +41,11 @@ type Listener = (message: IncidentChangeMessage) => void;
  */
 @Injectable()
 export class IncidentChangeHub implements OnModuleInit, OnModuleDestroy {
-  private subscriber: Redis | null = null;
+  private subscriber: RedisClient | null = null;
   private readonly listeners = new Set<Listener>();
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     @Inject(INCIDENT_CHANGES_CHANNEL_TOKEN) readonly channel: string,
   ) {}
 

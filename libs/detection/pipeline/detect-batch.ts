@@ -8,7 +8,7 @@
 //    incident lock, mark the batch DONE.
 // 4. After commit: hand the incident domain events to `emit` (the SLA queue) and publish live
 //    changes on `wf:incident-changes`.
-import type Redis from 'ioredis';
+import type { RedisClient } from '@watchfloor/queue';
 import type { CompiledRule } from '@watchfloor/detection/sigma';
 import type { CorrelationAlert, CorrelationEngine, CorrelationMatch } from '@watchfloor/detection/correlation';
 import {
@@ -41,7 +41,7 @@ const tenantLabel = new BoundedLabel();
 
 export interface DetectorOptions {
   db: TenantDb;
-  redis: Redis;
+  redis: RedisClient;
   rules: TenantRuleCache;
   correlation: CorrelationEngine;
   /** Key prefix for the detector's own Redis keys (correlation-alert stash). */

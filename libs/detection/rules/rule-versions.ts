@@ -1,9 +1,9 @@
 // Rule-set versions shared by every worker through Redis. A change to the global rules bumps
 // `<prefix>rules:version`; a change to one tenant's rules or settings bumps
-// `<prefix>rules:version:<tenantId>`. Workers read both with one MGET per batch and recompile when
+// `<prefix>rules:version:<tenantId>`. Workers read both (two GETs) per batch and recompile when
 // the pair differs from what they cached. Each bump is also published on `<prefix>rules:changed`
 // for processes that prefer to listen.
-import type Redis from 'ioredis';
+import type { RedisClient } from '@watchfloor/queue';
 
 export interface RuleVersions {
   /** Bumps the global counter (tenantId null) or the tenant's; publishes the change. */
@@ -26,7 +26,7 @@ export function ruleVersionKeys(prefix: string, tenantId: string | null): string
   return tenantId === null ? `${prefix}rules:version` : `${prefix}rules:version:${tenantId}`;
 }
 
-export function createRuleVersions(redis: Redis, prefix = 'wf:'): RuleVersions {
+export function createRuleVersions(redis: RedisClient, prefix = 'wf:'): RuleVersions {
   return {
     async bump(tenantId) {
       const key = ruleVersionKeys(prefix, tenantId);
@@ -34,7 +34,8 @@ export function createRuleVersions(redis: Redis, prefix = 'wf:'): RuleVersions {
       await redis.publish(`${prefix}rules:changed`, JSON.stringify({ tenantId, version }));
     },
     async read(tenantId) {
-      const [g, t] = await redis.mget(ruleVersionKeys(prefix, null), ruleVersionKeys(prefix, tenantId));
+      // Two GETs, not one MGET: on Redis Cluster the global and the tenant key live in different slots.
+      const [g, t] = await Promise.all([redis.get(ruleVersionKeys(prefix, null)), redis.get(ruleVersionKeys(prefix, tenantId))]);
       return `${g ?? '0'}:${t ?? '0'}`;
     },
   };
