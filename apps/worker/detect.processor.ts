@@ -44,7 +44,7 @@ export const detectorProvider: Provider = {
       db,
       redis,
       rules: createTenantRuleCache(db, versions),
-      correlation: createCorrelationEngine({ redis, prefix, toleranceSeconds: 0 }),
+      correlation: createCorrelationEngine({ redis, prefix, toleranceSeconds: config.CORRELATION_TOLERANCE_SECONDS }),
       keyPrefix: prefix,
       emit: incidentEventEmitter(sla),
     });

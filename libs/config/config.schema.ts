@@ -82,6 +82,9 @@ export const workerSchema = commonSchema.extend({
   WORKER_QUEUES: z.string().default('detect,incidents,sla,deliver,reports,maintenance'),
   WORKER_CONCURRENCY: positiveInt(2),
   RECONCILE_AFTER_SECONDS: positiveInt(60),
+  // How late an event may arrive behind the newest of its correlation group and still be decided
+  // exactly. 0: sliding windows fire at the completing event; more delays each decision by that.
+  CORRELATION_TOLERANCE_SECONDS: z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(0, 'must be 0 or more').max(3600, 'must be at most 3600').default(0),
   // BullMQ: a job whose worker died is retried once its lock expired (lock duration) and a stalled
   // check ran (interval). Lower both to recover faster; the lock is renewed every half duration.
   WORKER_LOCK_DURATION_MS: positiveInt(30000),

@@ -52,4 +52,11 @@ describe('loadConfig', () => {
   it('treats empty strings as unset', () => {
     expect(loadConfig(apiSchema, { API_PORT: '' }).API_PORT).toBe(3000);
   });
+
+  it('bounds the correlation tolerance to 0–3600 s, default 0', () => {
+    expect(loadConfig(workerSchema, {}).CORRELATION_TOLERANCE_SECONDS).toBe(0);
+    expect(loadConfig(workerSchema, { CORRELATION_TOLERANCE_SECONDS: '90' }).CORRELATION_TOLERANCE_SECONDS).toBe(90);
+    expect(problemsOf(() => loadConfig(workerSchema, { CORRELATION_TOLERANCE_SECONDS: '-1' }))).toEqual([expect.stringMatching(/^CORRELATION_TOLERANCE_SECONDS must be 0 or more/)]);
+    expect(problemsOf(() => loadConfig(workerSchema, { CORRELATION_TOLERANCE_SECONDS: '7200' }))).toEqual([expect.stringMatching(/must be at most 3600/)]);
+  });
 });
