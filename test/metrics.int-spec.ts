@@ -3,31 +3,20 @@
 // values that agree with what the database says happened. The same run checks the log lines: the
 // ingest request's log carries its request id, tenant and trace id, and the worker's log of that
 // batch carries the same trace id (the context crossed the queue in a real process).
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { demoAttack, postDemoBatch, seedDemo } from '@watchfloor/demo';
 import { secretBoxFromEnv } from '@watchfloor/secrets';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from './harness';
 import { scrape, series, startAppProcess, total, type AppProcess, type Sample } from './app-process';
+import { startPageSink, type PageSink } from './page-sink';
+import { until } from './until';
 
 const WEBHOOK_SECRET = 'whsec_' + Buffer.alloc(32, 5).toString('base64');
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('metrics and logs of the running apps', () => {
   let t: TestDatabase;
   let r: TestRedis;
   const apps: AppProcess[] = [];
-  let receiver: http.Server;
-  const pages: string[] = [];
+  let sink: PageSink;
   let api: AppProcess;
   let ingest: AppProcess;
   let worker: AppProcess;
@@ -39,18 +28,8 @@ describe('metrics and logs of the running apps', () => {
   beforeAll(async () => {
     t = await createTestDatabase();
     r = await createTestRedis();
-    receiver = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        pages.push(body);
-        res.statusCode = 204;
-        res.end();
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/oncall`;
-    const demo = await seedDemo(t.db, { secrets: secretBoxFromEnv(), webhookSinkUrl: url, webhookSecret: WEBHOOK_SECRET });
+    sink = await startPageSink();
+    const demo = await seedDemo(t.db, { secrets: secretBoxFromEnv(), webhookSinkUrl: sink.url, webhookSecret: WEBHOOK_SECRET });
     tenants = demo.tenants;
     const env = { DATABASE_URL: t.url, REDIS_URL: r.url, QUEUE_PREFIX: `{${r.prefix}}`, DATABASE_POOL_SIZE: '4' };
     [api, ingest, worker] = await Promise.all([
@@ -73,7 +52,7 @@ describe('metrics and logs of the running apps', () => {
       const [{ n }] = await t.owner.query(`SELECT count(*)::int AS n FROM ingest_batches WHERE status = 'DONE'`);
       return n === batchIds.length ? true : undefined;
     });
-    await until('the page', () => pages[0]);
+    await until('the page', () => sink.pages[0]);
     await until('the delivery recorded', async () => {
       const [{ n }] = await t.owner.query(`SELECT count(*)::int AS n FROM deliveries WHERE status = 'DELIVERED'`);
       return n > 0 ? true : undefined;
@@ -82,7 +61,7 @@ describe('metrics and logs of the running apps', () => {
 
   afterAll(async () => {
     await Promise.all(apps.map((app) => app.stop().catch(() => undefined)));
-    await new Promise((resolve) => receiver?.close(resolve));
+    await sink?.close();
     await r?.cleanup();
     await t?.drop();
   }, 60_000);

@@ -5,8 +5,6 @@
 // two slots would fail with CROSSSLOT here.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Redis, { Cluster } from 'ioredis';
@@ -15,18 +13,10 @@ import { parseClusterNodes } from '@watchfloor/queue';
 import { secretBoxFromEnv } from '@watchfloor/secrets';
 import { createTestDatabase, type TestDatabase } from './harness';
 import { freePort, startAppProcess, type AppProcess } from './app-process';
+import { startPageSink, type PageSink } from './page-sink';
+import { until } from './until';
 
 const WEBHOOK_SECRET = 'whsec_' + Buffer.alloc(32, 7).toString('base64');
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** Three masters on free ports, slots split by redis-cli; stopped and removed by stop(). */
 async function startRedisCluster(): Promise<{ nodes: string; stop(): Promise<void> }> {
@@ -70,38 +60,27 @@ async function startRedisCluster(): Promise<{ nodes: string; stop(): Promise<voi
 describe('on Redis Cluster', () => {
   let t: TestDatabase;
   let cluster: Awaited<ReturnType<typeof startRedisCluster>>;
-  let receiver: http.Server;
-  const pages: string[] = [];
+  let sink: PageSink;
   const apps: AppProcess[] = [];
   let env: Record<string, string>;
 
   beforeAll(async () => {
     cluster = await startRedisCluster();
     t = await createTestDatabase();
-    receiver = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        pages.push(body);
-        res.statusCode = 204;
-        res.end();
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    sink = await startPageSink();
     const firstNode = cluster.nodes.split(',')[0];
     env = { DATABASE_URL: t.url, REDIS_URL: `redis://${firstNode}`, REDIS_CLUSTER_NODES: cluster.nodes, QUEUE_PREFIX: '{wfc}', DATABASE_POOL_SIZE: '4' };
   }, 60_000);
 
   afterAll(async () => {
     await Promise.all(apps.map((a) => a.stop().catch(() => undefined)));
-    await new Promise((resolve) => receiver?.close(resolve));
+    await sink?.close();
     await t?.drop();
     await cluster?.stop();
   }, 60_000);
 
   it('detects the demo attack end to end and pages, with queues, correlation state and caches on the cluster', async () => {
-    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/oncall`;
-    const demo = await seedDemo(t.db, { secrets: secretBoxFromEnv(), webhookSinkUrl: url, webhookSecret: WEBHOOK_SECRET });
+    const demo = await seedDemo(t.db, { secrets: secretBoxFromEnv(), webhookSinkUrl: sink.url, webhookSecret: WEBHOOK_SECRET });
     const [api, ingest, worker] = await Promise.all([
       startAppProcess('api', env),
       startAppProcess('ingest', env),
@@ -122,7 +101,7 @@ describe('on Redis Cluster', () => {
     });
     const [incident] = await t.owner.query(`SELECT severity FROM incidents WHERE tenant_id = $1 ORDER BY created_at LIMIT 1`, [demo.tenants['riverside-water']]);
     expect(incident.severity).toBe('CRITICAL');
-    const page = await until('the page', () => pages[0]);
+    const page = await until('the page', () => sink.pages[0]);
     expect(JSON.parse(page).type).toBe('incident.triggered');
 
     // The api: a failed login (throttle counters), then a good one and a query.

@@ -9,6 +9,7 @@ import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trac
 import { SpanKind } from '@opentelemetry/api';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { startTracing, stopTracing } from '@watchfloor/telemetry';
+import { until } from './until';
 
 const exporter = new InMemorySpanExporter();
 startTracing('test', { exporter, simple: true });
@@ -34,16 +35,6 @@ interface Page {
 
 function parentOf(span: ReadableSpan): string | undefined {
   return span.parentSpanContext?.spanId;
-}
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('one trace from ingest to the page', () => {

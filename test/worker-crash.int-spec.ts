@@ -9,6 +9,7 @@ import { queueConnection } from '@watchfloor/queue';
 import { secretBoxFromEnv } from '@watchfloor/secrets';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from './harness';
 import { spawnAppProcess, startAppProcess, type AppProcess } from './app-process';
+import { until } from './until';
 
 const BATCHES = 15;
 const PER_BATCH = 40;
@@ -31,16 +32,6 @@ interface Outcome {
   events: number;
   killedActive: string[];
   retriedLogged: string[];
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 describe('worker killed mid-job', () => {
