@@ -82,6 +82,10 @@ describe('metrics and logs of the running apps', () => {
     // 20 Northgate records fall in the le="50" bucket, the 45 Zeek records of Riverside too.
     expect(series(m, 'watchfloor_ingest_batch_events_bucket', { le: '50' })[0]?.value).toBe(3);
     expect(histogramCount(m, 'watchfloor_ingest_batch_seconds')).toBe(3);
+    // The batch time split into parsing and the database transaction.
+    expect(histogramCount(m, 'watchfloor_ingest_parse_seconds')).toBe(3);
+    expect(histogramCount(m, 'watchfloor_ingest_write_seconds')).toBe(3);
+    expect(total(m, 'watchfloor_ingest_write_seconds_sum')).toBeGreaterThan(0);
     expect(total(m, 'watchfloor_ingest_batch_seconds_sum')).toBeGreaterThan(0);
     expect(total(m, 'watchfloor_ingest_requests_total', { status: '202' })).toBe(3);
     expect(series(m, 'watchfloor_queue_jobs', { queue: 'detect', state: 'waiting' })).toHaveLength(1);

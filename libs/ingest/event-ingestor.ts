@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { EventPartitionCache } from '@watchfloor/db';
 import type { ParseOptions, SourceFormat } from '@watchfloor/normalize';
+import { histogram } from '@watchfloor/telemetry';
 import type { TenantDb } from '@watchfloor/tenancy';
 import { Scope } from '@watchfloor/tenancy';
 import { bodyChunks, parseContentEncoding } from './body-reader';
@@ -14,6 +15,12 @@ import { writeEventBatch } from './event-writer';
 import { markBatchNotEnqueued } from './batch-outbox';
 import { IngestError, isRetryableTransactionError } from './ingest.errors';
 import type { SensorPrincipal } from './sensor-key-authenticator';
+
+// Where a batch's time goes: reading and parsing the body (until the last record is encoded),
+// then the database transaction (for capacity planning: parse threads or Postgres).
+const BATCH_PHASE_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+const parseSeconds = histogram('watchfloor_ingest_parse_seconds', 'Reading and parsing one accepted batch, from the first body byte to the encoded rows', [], BATCH_PHASE_BUCKETS);
+const writeSeconds = histogram('watchfloor_ingest_write_seconds', 'The database transaction of one accepted batch (COPY, insert, outbox row)', [], BATCH_PHASE_BUCKETS);
 
 export const INGEST_FORMATS = ['auto', 'suricata', 'zeek', 'cef', 'ocsf', 'native'] as const;
 export type IngestFormat = (typeof INGEST_FORMATS)[number];
@@ -115,6 +122,7 @@ export class EventIngestor {
     // re-serialized, see restorableRawJson) parses it again on this thread. It is bounded by
     // the body limit, like the rows parsed from it.
     const body: Buffer[] = [];
+    const parseStarted = process.hrtime.bigint();
     const session = this.parsePool.start(input);
     try {
       for await (const chunk of bodyChunks(req.body, encoding, this.options.maxBodyBytes)) {
@@ -127,6 +135,8 @@ export class EventIngestor {
       throw err;
     }
     const batch = await session.finish();
+    const writeStarted = process.hrtime.bigint();
+    parseSeconds.observe(Number(writeStarted - parseStarted) / 1e9);
 
     const batchId = crypto.randomUUID();
     // A deadlock or serialization failure rolls everything back: run the same batch again.
@@ -150,6 +160,7 @@ export class EventIngestor {
         },
       ),
     );
+    writeSeconds.observe(Number(process.hrtime.bigint() - writeStarted) / 1e9);
     if (written.status === 'PENDING') await this.enqueue(principal.tenantId, batchId);
     return { batchId, accepted: written.accepted, duplicates: written.duplicates, rejected: batch.rejected, rejectedCount: batch.rejectedCount };
   }
