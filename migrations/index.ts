@@ -6,6 +6,7 @@ import { SlaNextCheck1764400000000 } from './1764400000000-SlaNextCheck';
 import { EventPartitionLock1764500000000 } from './1764500000000-EventPartitionLock';
 import { WebhookSecretRotation1764600000000 } from './1764600000000-WebhookSecretRotation';
 import { IngestStageTemp1764600000001 } from './1764600000001-IngestStageTemp';
+import { IngestWriteFunction1764600000002 } from './1764600000002-IngestWriteFunction';
 
 /** Every migration in order; listed explicitly so the compiled build needs no glob. */
 export const ALL_MIGRATIONS = [
@@ -17,4 +18,5 @@ export const ALL_MIGRATIONS = [
   EventPartitionLock1764500000000,
   WebhookSecretRotation1764600000000,
   IngestStageTemp1764600000001,
+  IngestWriteFunction1764600000002,
 ];

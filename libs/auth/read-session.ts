@@ -75,6 +75,7 @@ function serialised(tx: ScopedTx): ScopedTx {
   return {
     scope: tx.scope,
     manager: tx.manager,
+    session: tx.session,
     query: <T>(sql: string, params?: unknown[]) => queued(() => tx.query<T>(sql, params)),
     copyIn: (sql, chunks) => queued(() => tx.copyIn(sql, chunks)),
   };

@@ -136,6 +136,17 @@ describe('writeEventBatch', () => {
     expect(row.raw).toEqual({ tiny: 0, n: 'refused' });
   });
 
+  it('creates the stage again when the session lost it (a pooler handing out another session, DISCARD ALL)', async () => {
+    const [water] = tenants;
+    expect(await write(water, batchOf([rowOf(water.sensorId, { raw: { n: 'before-discard' } })]))).toMatchObject({ accepted: 1 });
+    // The pool's one connection: its temporary table goes, as after DISCARD ALL.
+    await t.owner.query(`DISCARD ALL`);
+    const [{ n }] = await t.owner.query(`SELECT count(*)::int AS n FROM pg_class WHERE relname = 'wf_event_stage' AND relpersistence = 't' AND pg_table_is_visible(oid)`);
+    expect(n).toBe(0);
+    expect(await write(water, batchOf([rowOf(water.sensorId, { raw: { n: 'after-discard' } })]))).toMatchObject({ accepted: 1 });
+    expect(await write(water, batchOf([rowOf(water.sensorId, { raw: { n: 'after-discard-2' } })]))).toMatchObject({ accepted: 1 });
+  });
+
   it('drops resent events that were stamped with the receipt time (no ts of their own)', async () => {
     const [water] = tenants;
     const assembler = new EventBatchAssembler(water.sensorId, { format: 'cef', receivedAt }, 100);

@@ -16,6 +16,11 @@ export interface ScopedTx {
    * so tenant rows reach their table through an INSERT … SELECT that the policies check.
    */
   copyIn(sql: string, chunks: () => Iterable<Buffer>): Promise<number>;
+  /**
+   * The database session (pooled connection) this transaction runs on: the same object for every
+   * transaction on that connection, for per-session state such as a temporary table.
+   */
+  readonly session: object;
 }
 
 /**
@@ -59,13 +64,15 @@ export class TenantDb {
         all,
         APP_ROLE,
       ]);
+      const session = (await runner.connect()) as object;
       const tx: ScopedTx = {
         scope,
         manager: runner.manager,
+        session,
         // Structured results: rows for every command (TypeORM's plain form returns [rows, count]
         // for UPDATE/DELETE … RETURNING, which callers would otherwise have to special-case).
         query: async (sql, params) => (await runner.query(sql, params as unknown[], true)).records,
-        copyIn: async (sql, chunks) => runCopyIn((await runner.connect()) as CopyTarget, new PgCopyIn(sql, chunks)),
+        copyIn: (sql, chunks) => runCopyIn(session as CopyTarget, new PgCopyIn(sql, chunks)),
       };
       const result = await work(tx);
       await runner.commitTransaction();
