@@ -7,6 +7,7 @@ import { createEventParsePool, resolveParseThreads, type EventParsePool } from '
 import type { BodyParseInput } from './event-body-parser';
 import type { EncodedBatch } from './event-copy-encoder';
 import { IngestError } from './ingest.errors';
+import { until } from '../../test/until';
 
 const BUILT_WORKER = path.resolve(__dirname, '../../dist/libs/ingest/event-parse-worker.js');
 const SENSOR = '6f1c1b52-2a7e-4b55-9f0e-0c8d3c2a9b11';
@@ -92,6 +93,27 @@ describe('EventParsePool', () => {
       await expect(doomed.finish()).rejects.toThrow(/parse worker exited with code 3/);
       expect(doomed.failed).toBe(true);
       expect((await parse(pool, BODY)).rowCount).toBe(5);
+    } finally {
+      await pool.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops restarting a worker that keeps exiting, and says so', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wf-parse-'));
+    const script = path.join(dir, 'exits-at-once.js');
+    fs.writeFileSync(script, `process.exit(7);`);
+    const pool = createEventParsePool(1, script);
+    try {
+      const broken = await until('the worker given up', () => {
+        try {
+          pool.start(input()).abort();
+          return undefined;
+        } catch (err) {
+          return err as Error;
+        }
+      }, 15_000, 50);
+      expect(broken.message).toMatch(/parse worker exited 5 times within 10 s \(last code 7\): not restarted/);
     } finally {
       await pool.close();
       fs.rmSync(dir, { recursive: true, force: true });

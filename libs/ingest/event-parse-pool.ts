@@ -91,11 +91,17 @@ interface Pending {
   session: { failed: boolean };
 }
 
+/** Crashes within this window that stop a thread from being started again. */
+const CRASH_LIMIT = { count: 5, windowMs: 10_000 };
+
 /** One worker thread and the sessions it holds. */
 class ParseThread {
   readonly pending = new Map<number, Pending>();
   private worker: Worker;
   private closing = false;
+  private crashes: number[] = [];
+  /** Set when the worker keeps exiting (a broken build, say): it is not started again. */
+  broken: Error | null = null;
 
   constructor(private readonly script: string) {
     this.worker = this.spawn();
@@ -121,8 +127,15 @@ class ParseThread {
     worker.on('error', (err) => this.failAll(new Error(`parse worker failed: ${err.message}`)));
     worker.on('exit', (code) => {
       if (this.closing) return;
-      // A crashed worker takes its sessions with it; the next request gets a fresh one.
+      // A crashed worker takes its sessions with it; the next request gets a fresh one, unless
+      // it keeps crashing (then restarting it would only spin).
       this.failAll(new Error(`parse worker exited with code ${code}`));
+      const now = Date.now();
+      this.crashes = [...this.crashes.filter((t) => now - t < CRASH_LIMIT.windowMs), now];
+      if (this.crashes.length >= CRASH_LIMIT.count) {
+        this.broken = new Error(`parse worker exited ${this.crashes.length} times within ${CRASH_LIMIT.windowMs / 1000} s (last code ${code}): not restarted`);
+        return;
+      }
       this.worker = this.spawn();
     });
     return worker;
@@ -163,8 +176,10 @@ class ThreadedParsePool implements EventParsePool {
   }
 
   start(input: BodyParseInput): BodyParseSession {
-    // The thread with the fewest bodies in hand.
-    const thread = this.workers.reduce((best, w) => (w.pending.size < best.pending.size ? w : best));
+    // The working thread with the fewest bodies in hand.
+    const working = this.workers.filter((w) => !w.broken);
+    if (working.length === 0) throw this.workers[0].broken!;
+    const thread = working.reduce((best, w) => (w.pending.size < best.pending.size ? w : best));
     const id = this.nextId++;
     const state = { failed: false };
     let finished = false;
