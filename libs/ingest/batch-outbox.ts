@@ -1,8 +1,8 @@
 // The ingest_batches outbox: ingest writes PENDING rows, detection marks them DONE, the
 // reconciler re-enqueues the ones Redis lost. Functions take a scoped transaction (tenant RLS).
-import type { NormalizedEvent } from '@watchfloor/normalize';
+import { SEVERITIES, type NormalizedEvent } from '@watchfloor/normalize';
 import type { ScopedTx } from '@watchfloor/tenancy';
-import { SEVERITY_BY_RANK } from './event-batch';
+
 
 export type BatchStatus = 'PENDING' | 'DETECTING' | 'DONE' | 'FAILED';
 
@@ -72,7 +72,7 @@ export async function loadBatchEvents(
       ORDER BY e.id LIMIT $6`,
     [tenantId, batchId, batch.minTs, batch.maxTs, page.afterId ?? null, page.limit ?? 100000],
   );
-  return rows.map((r) => ({ ...r, severity: SEVERITY_BY_RANK[r.severity] ?? 'INFO', attackIds: r.attackIds ?? [] }));
+  return rows.map((r) => ({ ...r, severity: SEVERITIES[r.severity] ?? 'INFO', attackIds: r.attackIds ?? [] }));
 }
 
 /** Detection has started on the batch (a crash leaves it DETECTING; the reconciler retries it). */

@@ -1,13 +1,12 @@
 // Pure: turns parsed records into rows for the events table, with in-batch deduplication and
 // per-line rejections. No database, no clock (receivedAt comes in through the parse options).
 import net from 'node:net';
-import { eventFingerprint, fingerprintToUuid, parseRecord, parseTextLine } from '@watchfloor/normalize';
+import { eventFingerprint, fingerprintToUuid, parseRecord, parseTextLine, SEVERITIES } from '@watchfloor/normalize';
 import type { NormalizedEvent, ParseOptions, ParseResult, Severity } from '@watchfloor/normalize';
 import { IngestError } from './ingest.errors';
 
-/** events.severity is a smallint: the rank of the normalized severity. */
-export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { INFO: 0, LOW: 1, MEDIUM: 2, HIGH: 3, CRITICAL: 4 };
-export const SEVERITY_BY_RANK: readonly Severity[] = ['INFO', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
+/** events.severity is a smallint: the severity's position in SEVERITIES (INFO 0 … CRITICAL 4). */
+const SEVERITY_RANK = new Map(SEVERITIES.map((s, rank) => [s, rank]));
 
 /** A rejected record: its 1-based physical line (JSON arrays: element index + 1) and why. */
 export interface RejectedLine {
@@ -180,7 +179,7 @@ export function toEventRow(sensorId: string, event: NormalizedEvent, sourceText?
     sourceLog: text(event.sourceLog) ?? 'unknown',
     eventClass: text(event.eventClass) ?? 'other',
     category: text(event.category),
-    severity: SEVERITY_RANK[event.severity] ?? 0,
+    severity: SEVERITY_RANK.get(event.severity) ?? 0,
     srcIp: ip(event.srcIp),
     srcPort: port(event.srcPort),
     dstIp: ip(event.dstIp),

@@ -16,7 +16,6 @@ export enum IncidentStatus {
 }
 
 export enum Severity { INFO = 'INFO', LOW = 'LOW', MEDIUM = 'MEDIUM', HIGH = 'HIGH', CRITICAL = 'CRITICAL' }
-export const SEVERITY_RANK: Record<Severity, number> = { INFO: 0, LOW: 1, MEDIUM: 2, HIGH: 3, CRITICAL: 4 };
 
 export const OPEN_STATUSES: readonly IncidentStatus[] = [
   IncidentStatus.NEW, IncidentStatus.ACKNOWLEDGED, IncidentStatus.INVESTIGATING, IncidentStatus.AWAITING_CUSTOMER, IncidentStatus.CONTAINED,

@@ -476,10 +476,10 @@ function baseDraft(meta: RuleMeta, ev: BatchEvent | null, model: TenantOtModel, 
 }
 
 function sigmaDraft(meta: RuleMeta, rule: CompiledRule, ev: BatchEvent, model: TenantOtModel): AlertDraft {
-  const d = baseDraft(meta, ev, model, ev.row.src_ip, ev.row.dst_ip);
+  const d = baseDraft(meta, ev, model, ev.row.srcIp, ev.row.dstIp);
   d.dedupKey = `${meta.ruleRef}:${ev.row.id}`;
   d.techniques = uniq([...meta.techniques, ...techniquesOfTags(rule.tags)]);
-  d.details = { ruleLevel: rule.level ?? null, otOperation: ev.row.ot_operation, signature: ev.row.signature };
+  d.details = { ruleLevel: rule.level ?? null, otOperation: ev.row.otOperation, signature: ev.row.signature };
   return d;
 }
 
@@ -522,7 +522,7 @@ function correlationDraft(meta: RuleMeta, alert: CorrelationAlert, eventsById: M
     const values = uniq(inBatch.map(pick));
     return values.length === 1 ? values[0] : null;
   };
-  const d = baseDraft(meta, null, model, common((e) => e.row.src_ip), common((e) => e.row.dst_ip));
+  const d = baseDraft(meta, null, model, common((e) => e.row.srcIp), common((e) => e.row.dstIp));
   d.dedupKey = alert.dedupKey;
   d.eventTs = alert.windowEnd;
   d.eventIds = alert.eventIds;
