@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { apiChecks, apiSchema, DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, ingestSchema, loadConfig, productionChecks, workerSchema } from '@watchfloor/config';
+import { apiChecks, apiSchema, DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, ingestSchema, loadConfig, productionChecks, workerChecks, workerSchema } from '@watchfloor/config';
 import { ensureLocalServices } from '@watchfloor/devstack';
 import fs from 'node:fs';
 import { DEMO_PASSWORD, demoAttack, startWebhookSink } from '@watchfloor/demo';
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
 
   const apiConfig = loadConfig(apiSchema, env, apiChecks);
   const ingestConfig = loadConfig(ingestSchema, env, productionChecks);
-  const workerConfig = loadConfig(workerSchema, env, productionChecks);
+  const workerConfig = loadConfig(workerSchema, env, workerChecks);
   const apps: INestApplication[] = [];
   const { bootstrapWorker } = await import('../apps/worker/bootstrap');
   const { bootstrapIngest } = await import('../apps/ingest/bootstrap');
@@ -95,13 +95,12 @@ async function main(): Promise<void> {
   const incident = await waitForIncident(services.databaseUrl, 'riverside-water', 60000);
   if (incident) say(`incident #${incident.number} ${incident.severity}: ${incident.title}`);
   else say('no incident yet: the worker may still be detecting (check the worker logs)');
-  const ingest = `http://127.0.0.1:${ingestConfig.INGEST_PORT}`;
   const riversideKey = demo?.sensorKeys.find((k) => k.tenant === 'riverside-water' && k.sensor === 'zeek-control-span')?.key;
   say('');
   say('Watchfloor is running.');
   say(`  GraphQL   ${api}/graphql`);
-  say(`  Ingest    ${ingest}/v1/events`);
-  say(`  Health    ${api}/health/ready  ${ingest}/health/ready  http://127.0.0.1:${workerConfig.WORKER_PORT}/health/ready`);
+  say(`  Ingest    ${ingestUrl}/v1/events`);
+  say(`  Health    ${api}/health/ready  ${ingestUrl}/health/ready  http://127.0.0.1:${workerConfig.WORKER_PORT}/health/ready`);
   say('');
   say('Logins:');
   say(`  platform admin   ${env.WATCHFLOOR_ADMIN_EMAIL} / ${env.WATCHFLOOR_ADMIN_EMAIL === DEV_ADMIN.email ? DEV_ADMIN.password : '(WATCHFLOOR_ADMIN_PASSWORD)'}`);
@@ -112,7 +111,7 @@ async function main(): Promise<void> {
   say('');
   if (replayed[0]) say(`Replay the attack again (timestamps moved to now): npm run replay -- --key ${replayed[0].key} --shift-to-now ${path.relative(root, replayed[0].file)}`);
   say('Send an event:');
-  say(`  curl -sS -X POST ${ingest}/v1/events -H 'authorization: Bearer ${riversideKey}' -H 'content-type: application/x-ndjson' \\`);
+  say(`  curl -sS -X POST ${ingestUrl}/v1/events -H 'authorization: Bearer ${riversideKey}' -H 'content-type: application/x-ndjson' \\`);
   say(`    --data-binary '{"_path":"conn","ts":${(Date.now() / 1000).toFixed(3)},"uid":"Cdemo1","id.orig_h":"10.10.7.23","id.orig_p":50123,"id.resp_h":"10.30.0.11","id.resp_p":502,"proto":"tcp","service":"modbus"}'`);
   say('');
   say('List the open incidents as the SOC analyst (log in, then query):');

@@ -9,6 +9,7 @@ import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis 
 import { scrape, series, startAppProcess, total, type AppProcess, type Sample } from './app-process';
 import { startPageSink, type PageSink } from './page-sink';
 import { until } from './until';
+import { parseApiKey } from '@watchfloor/sensors';
 
 const WEBHOOK_SECRET = 'whsec_' + Buffer.alloc(32, 5).toString('base64');
 
@@ -163,7 +164,7 @@ describe('metrics and logs of the running apps', () => {
     const delivery = worker.logs.find((l) => l.msg === 'webhook delivery' && l.result === 'delivered');
     expect(delivery).toMatchObject({ tenantId: tenants['riverside-water'], traceId: expect.stringMatching(/^[0-9a-f]{32}$/) });
     const everything = JSON.stringify([...ingest.logs, ...worker.logs, ...api.logs]);
-    expect(everything).not.toContain(riversideKey.split('_').pop());
+    expect(everything).not.toContain(parseApiKey(riversideKey)!.secret);
     expect(everything).not.toContain(WEBHOOK_SECRET.slice(6));
     expect(everything).not.toContain(t.url);
   });

@@ -10,6 +10,7 @@ import { SpanKind } from '@opentelemetry/api';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { startTracing, stopTracing } from '@watchfloor/telemetry';
 import { until } from './until';
+import { parseApiKey } from '@watchfloor/sensors';
 
 const exporter = new InMemorySpanExporter();
 startTracing('test', { exporter, simple: true });
@@ -138,7 +139,7 @@ describe('one trace from ingest to the page', () => {
     for (const s of inTrace) if (s !== server) expect({ span: s.name, parentInTrace: ids.has(parentOf(s) ?? '') }).toEqual({ span: s.name, parentInTrace: true });
 
     // No span (of any trace) carries the API key, the webhook secret or raw event text.
-    const secretPart = key.split('_').pop()!;
+    const secretPart = parseApiKey(key)!.secret;
     const forbidden = [key, secretPart, WEBHOOK_SECRET, WEBHOOK_SECRET.slice(6), 'CModbusAttack1', 'WRITE_MULTIPLE_REGISTERS', 'CScan11x502'];
     for (const s of spans) {
       const text = JSON.stringify(s.attributes) + JSON.stringify(s.events.map((e) => e.attributes ?? {}));

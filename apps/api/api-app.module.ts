@@ -12,7 +12,8 @@ import { BullModule } from '@nestjs/bullmq';
 import { DEFAULT_JOB_OPTIONS, queueConnection, REDIS, RedisModule, redisReadiness, type RedisClient } from '@watchfloor/queue';
 import { type ApiContext, AuthModule, IdentityService, newApiContext, resolveJwtSecret, type Caller } from '@watchfloor/auth';
 import { AuditModule } from '@watchfloor/audit';
-import { detectionKeyPrefixOf, SocAdminModule } from '@watchfloor/soc-admin';
+import { SocAdminModule } from '@watchfloor/soc-admin';
+import { detectionKeyPrefix } from '@watchfloor/detection/rules';
 import { secretBoxFromEnv } from '@watchfloor/secrets';
 import { TenantsModule } from '@watchfloor/tenants';
 import { InventoryModule } from '@watchfloor/inventory';
@@ -120,7 +121,7 @@ export class ApiAppModule {
         // Producers only (sla, deliver); tests get their own queue prefix.
         BullModule.forRoot({ connection: queues, prefix: options.redisKeyPrefix ? `{${options.redisKeyPrefix}}` : config.QUEUE_PREFIX, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
         SocAdminModule.forRoot({
-          ruleKeyPrefix: options.redisKeyPrefix ?? detectionKeyPrefixOf(config.QUEUE_PREFIX),
+          ruleKeyPrefix: options.redisKeyPrefix ?? detectionKeyPrefix(config.QUEUE_PREFIX),
           allowPrivateWebhooks: config.WEBHOOK_ALLOW_PRIVATE,
           secretBox: secretBoxFromEnv({ WATCHFLOOR_SECRET_KEY: config.WATCHFLOOR_SECRET_KEY, NODE_ENV: config.NODE_ENV }),
         }),

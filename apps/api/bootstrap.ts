@@ -6,7 +6,7 @@ import { ApiAppModule, type ApiModuleOptions } from './api-app.module';
 
 export async function bootstrapApi(
   config: ApiConfig,
-  options: { shutdownHooks?: boolean; listen?: boolean } & ApiModuleOptions = {},
+  options: { shutdownHooks?: boolean } & ApiModuleOptions = {},
 ): Promise<NestFastifyApplication> {
   const logger = options.logger ?? createLogger('watchfloor-api', config.LOG_LEVEL);
   const app = await createHttpApp(ApiAppModule.forRoot(config, { ...options, logger }), { service: 'watchfloor-api', logger, shutdownHooks: options.shutdownHooks });

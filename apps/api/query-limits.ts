@@ -2,6 +2,7 @@ import {
   type ASTVisitor, type FieldNode, type FragmentDefinitionNode, getNamedType, GraphQLError, type GraphQLField, type GraphQLNamedType,
   isInterfaceType, isObjectType, Kind, type SelectionSetNode, type ValidationContext,
 } from 'graphql';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '@watchfloor/pagination';
 
 export interface QueryLimits {
   maxDepth: number;
@@ -12,7 +13,7 @@ export interface QueryLimits {
   maxPageSize: number;
 }
 
-export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 10, maxCost: 20000, defaultPageSize: 25, maxPageSize: 100 };
+export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 10, maxCost: 20000, defaultPageSize: DEFAULT_PAGE_SIZE, maxPageSize: MAX_PAGE_SIZE };
 
 /**
  * A validation rule bounding each operation's depth and cost before anything executes.

@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job, Queue } from 'bullmq';
-import { attemptDelivery, type DeliverJobData, type DeliveryOptions, type DeliveryRun, enqueueDelivery, type JobQueue } from '@watchfloor/paging';
+import { attemptDelivery, type DeliverJobData, type DeliveryOptions, type DeliveryRun, enqueueDelivery } from '@watchfloor/paging';
+import type { JobQueue } from '@watchfloor/queue';
 import { secretBoxFromEnv } from '@watchfloor/secrets';
 import { counter, createLogger, currentTraceId, injectTraceContext, setSpanAttributes, withJobSpan } from '@watchfloor/telemetry';
 import { TenantDb } from '@watchfloor/tenancy';
@@ -26,11 +27,12 @@ export function deliveryOptionsFromConfig(
   config: Pick<
     WorkerConfig,
     | 'WEBHOOK_ALLOW_PRIVATE' | 'WEBHOOK_TIMEOUT_MS' | 'WEBHOOK_MAX_ATTEMPTS' | 'WEBHOOK_RETRY_BASE_MS' | 'WEBHOOK_RETRY_MAX_MS'
-    | 'WEBHOOK_CIRCUIT_FAILURES' | 'WEBHOOK_CIRCUIT_COOLDOWN_MS' | 'WEBHOOK_CIRCUIT_MAX_COOLDOWN_MS'
+    | 'WEBHOOK_CIRCUIT_FAILURES' | 'WEBHOOK_CIRCUIT_COOLDOWN_MS' | 'WEBHOOK_CIRCUIT_MAX_COOLDOWN_MS' | 'WATCHFLOOR_SECRET_KEY' | 'NODE_ENV'
   >,
 ): DeliveryOptions {
   return {
-    secretBox: secretBoxFromEnv(),
+    // From the worker's own configuration, as the api does (not whatever process.env holds).
+    secretBox: secretBoxFromEnv({ WATCHFLOOR_SECRET_KEY: config.WATCHFLOOR_SECRET_KEY, NODE_ENV: config.NODE_ENV }),
     allowPrivate: config.WEBHOOK_ALLOW_PRIVATE,
     timeoutMs: config.WEBHOOK_TIMEOUT_MS,
     maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,

@@ -14,10 +14,6 @@ export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 /** No sign-in needed (login, refresh). */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
 
-export function rolesOf(target: object): Role[] | undefined {
-  return Reflect.getMetadata(ROLES_KEY, target) as Role[] | undefined;
-}
-
 export function apiContextOf(context: ExecutionContext): ApiContext {
   return GqlExecutionContext.create(context).getContext<ApiContext>();
 }

@@ -9,7 +9,6 @@ export enum Role {
 
 export const ALL_ROLES: readonly Role[] = Object.values(Role);
 export const SOC_ROLES: readonly Role[] = [Role.PLATFORM_ADMIN, Role.SOC_LEAD, Role.SOC_ANALYST];
-export const CUSTOMER_ROLES: readonly Role[] = [Role.CUSTOMER_ADMIN, Role.CUSTOMER_VIEWER];
 
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ALL_ROLES as readonly string[]).includes(value);

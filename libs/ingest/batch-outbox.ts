@@ -75,12 +75,6 @@ export async function loadBatchEvents(
   return rows.map((r) => ({ ...r, severity: SEVERITIES[r.severity] ?? 'INFO', attackIds: r.attackIds ?? [] }));
 }
 
-/** Detection has started on the batch (a crash leaves it DETECTING; the reconciler retries it). */
-export async function markBatchDetecting(tx: ScopedTx, batchId: string): Promise<boolean> {
-  const rows = await tx.query(`UPDATE ingest_batches SET status = 'DETECTING' WHERE id = $1 AND status IN ('PENDING', 'DETECTING') RETURNING id`, [batchId]);
-  return rows.length > 0;
-}
-
 /** Detection finished: the reconciler leaves the batch alone from now on. Returns false if unknown. */
 export async function markBatchDetected(tx: ScopedTx, batchId: string): Promise<boolean> {
   const rows = await tx.query(`UPDATE ingest_batches SET status = 'DONE', detected_at = now(), error = NULL WHERE id = $1 RETURNING id`, [batchId]);

@@ -3,6 +3,7 @@
 import type { EventPartitionCache } from '@watchfloor/db';
 import { Scope, type ScopedTx, type TenantDb } from '@watchfloor/tenancy';
 import { STAGE_COLUMNS, type EncodedBatch } from './event-copy-encoder';
+import { sqlState } from './ingest.errors';
 
 export interface BatchWriteInput {
   tenantId: string;
@@ -75,7 +76,8 @@ export async function writeEventBatch(db: TenantDb, partitions: EventPartitionCa
   const toDay = options.partitionWindow.to.getTime() / 86400000;
   const days = new Set(input.batch.dayNumbers.filter((d) => d + 1 > fromDay && d < toDay).map((d) => utcDay(new Date(d * 86400000))));
   // Partition DDL runs in its own short transaction before the batch, so the batch never waits on it.
-  if (days.size) await ensurePartitions(db, partitions, days);
+  // Concurrent creators of one day are serialised inside wf_ensure_event_partition (a lock on `events`).
+  if (days.size) await partitions.ensure(db, days);
 
   try {
     return await writeRows(db, input, input.batch);
@@ -86,12 +88,6 @@ export async function writeEventBatch(db: TenantDb, partitions: EventPartitionCa
     if (sqlState(err)?.startsWith('22') !== true || !input.restorable) throw err;
     return writeRows(db, input, input.restorable());
   }
-}
-
-function sqlState(err: unknown): string | undefined {
-  const e = err as { code?: unknown; driverError?: { code?: unknown } } | null;
-  const code = e?.code ?? e?.driverError?.code;
-  return typeof code === 'string' ? code : undefined;
 }
 
 /**
@@ -128,22 +124,6 @@ async function writeRows(db: TenantDb, input: BatchWriteInput, batch: EncodedBat
       return writeRows(db, input, batch, true);
     }
     throw err;
-  }
-}
-
-/**
- * partitions.ensure, run again when it fails with duplicate_table (42P07): two requests (or two
- * processes) creating the same new day race inside wf_ensure_event_partition, whose re-check after
- * its advisory lock can still miss the other's committed table (a cached negative catalog lookup).
- * The next transaction sees the table and returns at once.
- */
-async function ensurePartitions(db: TenantDb, partitions: EventPartitionCache, days: Set<string>): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await partitions.ensure(db, days);
-    } catch (err) {
-      if (attempt >= 3 || sqlState(err) !== '42P07') throw err;
-    }
   }
 }
 

@@ -76,9 +76,15 @@ export function isUnavailableError(err: unknown): boolean {
   return /timeout exceeded when trying to connect|Connection terminated|connect ECONNREFUSED/i.test(message);
 }
 
-/** Serialization failures and deadlocks: the whole transaction may simply be run again. */
-export function isRetryableTransactionError(err: unknown): boolean {
+/** The SQLSTATE of a driver or TypeORM error (TypeORM keeps the driver's error as driverError). */
+export function sqlState(err: unknown): string | undefined {
   const e = err as { code?: unknown; driverError?: { code?: unknown } } | null;
   const code = e && typeof e === 'object' ? (typeof e.code === 'string' ? e.code : e.driverError?.code) : undefined;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** Serialization failures and deadlocks: the whole transaction may simply be run again. */
+export function isRetryableTransactionError(err: unknown): boolean {
+  const code = sqlState(err);
   return code === '40001' || code === '40P01';
 }

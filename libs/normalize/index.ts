@@ -1,7 +1,7 @@
 // libs/normalize: pure parsers from sensor records to Watchfloor's NormalizedEvent.
 export type { EventClass, NormalizedEvent, OtOperation, ParseOptions, ParseResult, Severity, SourceFormat } from './normalized-event';
 export { EVENT_CLASSES, OT_OPERATIONS, SEVERITIES, SOURCE_FORMATS } from './normalized-event';
-export { parseRecord, parseTextLine, parseSuricataEve, parseZeekLog, parseOcsf, parseNativeEvent, parseCefLine } from './parse-record';
+export { parseRecord, parseTextLine, parseSuricataEve, parseZeekLog } from './parse-record';
 export { detectFormat } from './format-detection';
 export { canonicalJson, eventFingerprint, fingerprintToUuid } from './event-fingerprint';
 export { parseZeekTsv } from './zeek-tsv-reader';

@@ -125,12 +125,3 @@ export function parseSuricataEve(record: unknown, opts: FormatOptions): ParseRes
 export function parseZeekLog(record: unknown, opts: FormatOptions): ParseResult {
   return parseRecord(record, { ...opts, format: 'zeek' });
 }
-export function parseOcsf(record: unknown, opts: FormatOptions): ParseResult {
-  return parseRecord(record, { ...opts, format: 'ocsf' });
-}
-export function parseNativeEvent(record: unknown, opts: FormatOptions): ParseResult {
-  return parseRecord(record, { ...opts, format: 'native' });
-}
-export function parseCefLine(line: string, opts: FormatOptions): ParseResult {
-  return parseTextLine(line, { ...opts, format: 'cef' });
-}

@@ -2,13 +2,13 @@
 // and sign the request from the stored payload, POST to the vetted address, record the attempt
 // and decide: delivered, retry later (BullMQ delayed job), failed for good, dead, or gone (410).
 import type { SecretBox } from '@watchfloor/secrets';
-import { Scope, type ScopedTx, type TenantDb } from '@watchfloor/tenancy';
+import { Scope, type ScopedTx, type TenantDb, isUuid } from '@watchfloor/tenancy';
 import { type CircuitOptions, circuitAllows, circuitOnResult } from './circuit-breaker';
 import { classifyDeliveryOutcome, type DeliveryOutcome, nextRetryDelayMs } from './delivery-retry';
 import type { DeliveryPayload } from './escalation-service';
 import { buildPagerDutyEvent, PAGERDUTY_SUMMARY_MAX, truncateText, validatePagerDutyEvent } from './pagerduty';
 import { buildPageRequest, type PageRequestResult, type PagingEndpoint } from './page-request';
-import { isUuid, PagingError } from './paging-errors';
+import { PagingError } from './paging-errors';
 import { signStandardWebhook, webhookMessageId } from './standard-webhooks';
 import { buildWebhookMessage } from './webhook-message';
 import { resolveHostAddresses, storedCircuit } from './webhook-endpoints';

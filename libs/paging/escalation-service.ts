@@ -2,9 +2,10 @@
 // breaches) into delivery rows. Rows are unique per idempotency key, so planning twice — a
 // delayed job and the sweeper, or a replayed event — creates each delivery once.
 import type { ScopedTx } from '@watchfloor/tenancy';
+import { isUuid } from '@watchfloor/tenancy';
 import { type EscalationPolicy, type Page, parseEscalationKey, planEscalation, SEVERITY_ORDER, validateEscalationPolicy } from './escalation';
 import type { PagerDutyIncident, Severity } from './pagerduty';
-import { isUuid, PagingError } from './paging-errors';
+import { PagingError } from './paging-errors';
 import { webhookMessageId } from './standard-webhooks';
 
 export const ESCALATION_MAX_REPEAT = 10; // schema CHECK (repeat BETWEEN 0 AND 10)

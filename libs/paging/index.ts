@@ -102,5 +102,5 @@ export {
   type DeliveryStatus,
   type DeliveryView,
 } from './delivery-service';
-export { deliverJobId, enqueueDelivery, enqueueRedelivery, DELIVER_JOB, type DeliverJobData, type JobQueue } from './paging-jobs';
+export { deliverJobId, enqueueDelivery, enqueueRedelivery, DELIVER_JOB, type DeliverJobData } from './paging-jobs';
 export { countWebhookEndpointsByState, registerWebhookEndpointMetrics, ENDPOINT_STATES, type EndpointState } from './endpoint-health';

@@ -1,7 +1,6 @@
 // Jobs of the `deliver` queue. Each delivery cycle step has its own deterministic job id, so a
 // replayed enqueue is a no-op while a retry (a new step) is not swallowed by the finished job.
-import type { JobsOptions } from 'bullmq';
-import type { JobEnvelope } from '@watchfloor/queue';
+import type { JobEnvelope, JobQueue } from '@watchfloor/queue';
 
 export const DELIVER_JOB = 'deliver';
 
@@ -10,10 +9,6 @@ export interface DeliverJobData extends JobEnvelope {
   deliveryId: string;
 }
 
-/** The minimal queue surface used here (a BullMQ Queue satisfies it). */
-export interface JobQueue<T> {
-  add(name: string, data: T, opts?: JobsOptions): Promise<unknown>;
-}
 
 /** First attempt: the delivery id; later steps: `<id>_<step>` (a2: attempt 2, c<ms>: after an open circuit). BullMQ refuses ':' in custom ids. */
 export function deliverJobId(deliveryId: string, step?: string): string {

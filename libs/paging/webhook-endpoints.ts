@@ -3,9 +3,10 @@
 import { promises as dns } from 'node:dns';
 import type { SecretBox } from '@watchfloor/secrets';
 import type { ScopedTx } from '@watchfloor/tenancy';
+import { isUuid } from '@watchfloor/tenancy';
 import { type CircuitState, circuitStatus, type CircuitStatus, CLOSED_CIRCUIT } from './circuit-breaker';
 import { PAGERDUTY_ROUTING_KEY_LENGTH } from './pagerduty';
-import { isUuid, PagingError } from './paging-errors';
+import { PagingError } from './paging-errors';
 import { generateWebhookSecret, parseWebhookSecret } from './standard-webhooks';
 import { checkWebhookUrl } from './webhook-url-guard';
 

@@ -1,10 +1,15 @@
-import type { ConnectionOptions } from 'bullmq';
+import type { ConnectionOptions, JobsOptions } from 'bullmq';
 import { createRedisClient, parseClusterNodes, redisUrlOptions } from './redis-connection';
 import type { TraceCarrier } from '../telemetry/trace-context';
 
 /** Every queue of the product, in one place. */
 export const QUEUE_NAMES = ['detect', 'incidents', 'sla', 'deliver', 'reports', 'maintenance'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
+
+/** The minimal queue surface producers use (a BullMQ Queue satisfies it; tests pass fakes). */
+export interface JobQueue<T> {
+  add(name: string, data: T, opts?: JobsOptions): Promise<unknown>;
+}
 
 /** Every job carries its tenant (or null for platform jobs) and the producer's trace context. */
 export interface JobEnvelope {

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { Writable } from 'node:stream';
-import { Scope, type ScopedTx, type TenantDb } from '@watchfloor/tenancy';
+import { Scope, type ScopedTx, type TenantDb, isUuid } from '@watchfloor/tenancy';
 import { streamIncidentCsv, topIncidentRows } from './incident-csv';
 import { renderReportJson } from './report-json';
 import { DEFAULT_TABLE_ROWS, renderReportPdf } from './report-pdf';
@@ -18,7 +18,6 @@ export type GenerateReportResult =
   | { status: 'READY'; reportId: string; tenantId: string; artifacts: { format: 'JSON' | 'CSV' | 'PDF'; sizeBytes: number; sha256: string }[]; alreadyReady: boolean }
   | { status: 'FAILED'; reportId: string; tenantId: string; error: string };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Collects what the CSV stream writes (the artefact is one bytea) while hashing it on the way. */
 class CollectingSink extends Writable {
@@ -75,7 +74,7 @@ async function withSerializationRetry<T>(work: () => Promise<T>, attempts = 3): 
  * so two workers on the same report run one after the other and the second finds it READY.
  */
 export async function generateReport(db: TenantDb, reportId: string, options: GenerateReportOptions = {}): Promise<GenerateReportResult> {
-  if (typeof reportId !== 'string' || !UUID.test(reportId)) throw new ReportingError(ReportingErrorCode.ReportNotFound, `not a report id: ${JSON.stringify(reportId)}`);
+  if (!isUuid(reportId)) throw new ReportingError(ReportingErrorCode.ReportNotFound, `not a report id: ${JSON.stringify(reportId)}`);
   const tenantId = options.tenantId ?? (await findTenant(db, reportId));
   const scope = Scope.tenant(tenantId);
 

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import type { ScopedTx } from '@watchfloor/tenancy';
+import { isUuid } from '@watchfloor/tenancy';
 import { checkPeriod } from './period';
 import { ReportingError, ReportingErrorCode } from './reporting.errors';
 import type { IncidentReportRow, IncidentStatus, Severity } from './summary.types';
@@ -30,7 +31,6 @@ export const INCIDENT_CSV_COLUMNS = [
 /** Rows fetched from the server-side cursor at a time: bounds memory whatever the period holds. */
 export const CSV_FETCH_ROWS = 2000;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A cell a spreadsheet would run as a formula gets a leading apostrophe (titles come from rules and events). */
 function neutraliseFormula(text: string): string {
@@ -101,7 +101,7 @@ export interface IncidentListInput {
 }
 
 function checkListInput(tx: ScopedTx, input: IncidentListInput): void {
-  if (typeof input.tenantId !== 'string' || !UUID.test(input.tenantId)) throw new ReportingError(ReportingErrorCode.InvalidTenant, `not a tenant id: ${JSON.stringify(input.tenantId)}`);
+  if (!isUuid(input.tenantId)) throw new ReportingError(ReportingErrorCode.InvalidTenant, `not a tenant id: ${JSON.stringify(input.tenantId)}`);
   checkScope(tx, input.tenantId);
   checkPeriod(input.from, input.to, 'UTC');
 }

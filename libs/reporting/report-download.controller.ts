@@ -3,7 +3,7 @@ import { Controller, Get, Param, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Caller, IdentityService, withCallerScope } from '@watchfloor/auth';
 import { DomainError } from '@watchfloor/errors';
-import { TenantDb } from '@watchfloor/tenancy';
+import { TenantDb, isUuid } from '@watchfloor/tenancy';
 
 export const DOWNLOAD_FORMATS = {
   pdf: { column: 'PDF', contentType: 'application/pdf' },
@@ -12,7 +12,6 @@ export const DOWNLOAD_FORMATS = {
 } as const;
 type DownloadFormat = keyof typeof DOWNLOAD_FORMATS;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** `watchfloor-report-<tenant slug>-<first day>-<last day>.<ext>` (days in UTC; the slug is [a-z0-9-]). */
 export function downloadFileName(slug: string, from: Date, to: Date, format: DownloadFormat): string {
@@ -52,7 +51,7 @@ export class ReportDownloadController {
     const format = (rawFormat ?? 'pdf').toLowerCase();
     if (!(format in DOWNLOAD_FORMATS)) return fail(reply, 400, 'BAD_USER_INPUT', `format must be one of ${Object.keys(DOWNLOAD_FORMATS).join(', ')}, not ${JSON.stringify(rawFormat)}`);
     const spec = DOWNLOAD_FORMATS[format as DownloadFormat];
-    if (!UUID.test(id)) return fail(reply, 404, 'NOT_FOUND', `report ${id} not found`);
+    if (!isUuid(id)) return fail(reply, 404, 'NOT_FOUND', `report ${id} not found`);
 
     const found = await withCallerScope(this.db, caller, async (tx) => {
       const [report] = await tx.query<{ tenant_id: string; status: string; period_from: Date; period_to: Date; slug: string }>(

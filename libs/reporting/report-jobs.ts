@@ -1,14 +1,9 @@
-import type { JobsOptions } from 'bullmq';
 import { type DeliverJobData, enqueueDelivery, webhookMessageId } from '@watchfloor/paging';
-import { type JobEnvelope, type MonthlyReportJobData, REPORT_JOBS, type ReportJobData, type ReportReconcileJobData } from '@watchfloor/queue';
+import { type JobEnvelope, type JobQueue, type MonthlyReportJobData, REPORT_JOBS, type ReportJobData, type ReportReconcileJobData } from '@watchfloor/queue';
 import { Scope, type TenantDb } from '@watchfloor/tenancy';
 import { generateReport, type GenerateReportResult } from './generate-report';
 import { createScheduledReport, type ScheduledReportOutcome, type SchedulePlan } from './report-schedule';
 
-/** The minimal queue surface the jobs need (a BullMQ Queue satisfies it). */
-export interface JobQueue<T> {
-  add(name: string, data: T, opts?: JobsOptions): Promise<unknown>;
-}
 
 export const REPORT_READY_EVENT = 'report.ready';
 

@@ -6,9 +6,10 @@ import { DomainError, DomainErrorCode, invalidInput, notFound } from '@watchfloo
 import { REDIS, type ReportJobData, type RedisClient } from '@watchfloor/queue';
 import { injectTraceContext } from '@watchfloor/telemetry';
 import type { ScopedTx } from '@watchfloor/tenancy';
-import { TenantDb } from '@watchfloor/tenancy';
+import { TenantDb, isUuid } from '@watchfloor/tenancy';
 import { checkPeriod } from './period';
-import { enqueueReportGeneration, type JobQueue } from './report-jobs';
+import { enqueueReportGeneration } from './report-jobs';
+import type { JobQueue } from '@watchfloor/queue';
 import { ReportingError, ReportingErrorCode } from './reporting.errors';
 import { type ReportArtifactObject, ReportFormat, ReportKind, ReportObject, ReportStatus, TenantSummaryObject, toSummaryObject } from './reporting.types';
 import { tenantSummary } from './tenant-summary';
@@ -28,7 +29,6 @@ export const DEFAULT_CUSTOMER_REPORT_LIMIT = 5;
 export const DEFAULT_CUSTOMER_REPORT_WINDOW_SECONDS = 3600;
 
 const GENERATORS = [Role.PLATFORM_ADMIN, Role.SOC_LEAD, Role.SOC_ANALYST, Role.CUSTOMER_ADMIN];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface ReportRow {
   id: string;
@@ -63,7 +63,7 @@ function toReport(row: ReportRow, caller: Caller): ReportObject {
 
 /** Another tenant's id is NOT_FOUND, never FORBIDDEN: its existence is not revealed. */
 function visibleTenant(caller: Caller, tenantId: string): void {
-  if (!UUID.test(tenantId) || !callerSees(caller, tenantId)) throw notFound('tenant', tenantId);
+  if (!isUuid(tenantId) || !callerSees(caller, tenantId)) throw notFound('tenant', tenantId);
 }
 
 /** Library errors as API errors: a bad period or zone is the caller's input. */
@@ -127,7 +127,7 @@ export class ReportingResolver {
 
   @Query(() => ReportObject, { description: "One report (to poll its status); NOT_FOUND when it does not exist or is another tenant's." })
   async report(@CurrentCaller() caller: Caller, @Args('id', { type: () => ID }) id: string): Promise<ReportObject> {
-    if (!UUID.test(id)) throw notFound('report', id);
+    if (!isUuid(id)) throw notFound('report', id);
     const [row] = await withCallerScope(this.db, caller, (tx) => tx.query<ReportRow>(`${REPORT_SELECT} WHERE r.id = $1`, [id]));
     if (!row) throw notFound('report', id);
     return toReport(row, caller);

@@ -157,6 +157,7 @@ export interface IncidentReportRow {
   assets: string[];
 }
 
-export function severityRecord<T>(make: () => T): Record<Severity, T> {
-  return Object.fromEntries(SEVERITIES.map((s) => [s, make()])) as Record<Severity, T>;
+/** One value per severity. */
+export function severityRecord<T>(make: (s: Severity) => T): Record<Severity, T> {
+  return Object.fromEntries(SEVERITIES.map((s) => [s, make(s)])) as Record<Severity, T>;
 }

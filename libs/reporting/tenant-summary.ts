@@ -1,11 +1,10 @@
-import { scopeIncludes, type ScopedTx } from '@watchfloor/tenancy';
+import { scopeIncludes, type ScopedTx, isUuid } from '@watchfloor/tenancy';
 import { ATTACK_ICS_TECHNIQUE_NAMES } from './attack-ics-technique-names';
 import { checkPeriod, periodDays } from './period';
 import { ReportingError, ReportingErrorCode } from './reporting.errors';
 import {
   ASSET_CRITICALITIES,
   INCIDENT_STATUSES,
-  SEVERITIES,
   type AssetCount,
   type AssetCriticality,
   type DayFigures,
@@ -14,6 +13,7 @@ import {
   type Severity,
   type SlaFigures,
   type TenantSummary,
+  severityRecord,
 } from './summary.types';
 
 export interface SummaryInput {
@@ -27,7 +27,6 @@ export interface SummaryInput {
 /** How many entries the "top" lists keep. */
 export const TOP_LIMIT = 10;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The incidents a report covers: created in [from, to), not merged into another incident, with
@@ -76,7 +75,7 @@ function durationStats(row: Record<string, unknown> | undefined, prefix: 'ack' |
  */
 export async function tenantSummary(tx: ScopedTx, input: SummaryInput): Promise<TenantSummary> {
   const { tenantId } = input;
-  if (typeof tenantId !== 'string' || !UUID.test(tenantId)) throw new ReportingError(ReportingErrorCode.InvalidTenant, `not a tenant id: ${JSON.stringify(tenantId)}`);
+  if (!isUuid(tenantId)) throw new ReportingError(ReportingErrorCode.InvalidTenant, `not a tenant id: ${JSON.stringify(tenantId)}`);
   checkScope(tx, tenantId);
   const { from, to, timezone } = checkPeriod(input.from, input.to, input.timezone);
   const p = [tenantId, from, to];
@@ -120,7 +119,7 @@ export async function tenantSummary(tx: ScopedTx, input: SummaryInput): Promise<
     return {
       day,
       opened: num(all?.n),
-      openedBySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, num(openedRows.find((r) => r.day === day && Number(r.all_sev) === 0 && r.severity === s)?.n)])) as Record<Severity, number>,
+      openedBySeverity: severityRecord((s) => num(openedRows.find((r) => r.day === day && Number(r.all_sev) === 0 && r.severity === s)?.n)),
       resolved: num(resolvedRows.find((r) => r.day === day)?.n),
       meanTimeToAcknowledgeSeconds: numOrNull(all?.tta),
       meanTimeToResolveSeconds: numOrNull(all?.ttr),
@@ -213,13 +212,13 @@ export async function tenantSummary(tx: ScopedTx, input: SummaryInput): Promise<
     timezone,
     incidents: {
       total: num(overall?.total),
-      bySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, num(sevRow(s)?.total)])) as Record<Severity, number>,
+      bySeverity: severityRecord((s) => num(sevRow(s)?.total)),
       byStatus,
     },
     days,
-    timeToAcknowledge: { ...durationStats(overall, 'ack'), bySeverity: severityRecordFrom((s) => durationStats(sevRow(s), 'ack')) },
-    timeToResolve: { ...durationStats(overall, 'res'), bySeverity: severityRecordFrom((s) => durationStats(sevRow(s), 'res')) },
-    sla: { ...slaFigures(overall), bySeverity: severityRecordFrom((s) => slaFigures(sevRow(s))) },
+    timeToAcknowledge: { ...durationStats(overall, 'ack'), bySeverity: severityRecord((s) => durationStats(sevRow(s), 'ack')) },
+    timeToResolve: { ...durationStats(overall, 'res'), bySeverity: severityRecord((s) => durationStats(sevRow(s), 'res')) },
+    sla: { ...slaFigures(overall), bySeverity: severityRecord((s) => slaFigures(sevRow(s))) },
     falsePositives: {
       falsePositive: byStatus.FALSE_POSITIVE,
       concluded,
@@ -258,6 +257,3 @@ export async function tenantSummary(tx: ScopedTx, input: SummaryInput): Promise<
   };
 }
 
-function severityRecordFrom<T>(make: (s: Severity) => T): Record<Severity, T> {
-  return Object.fromEntries(SEVERITIES.map((s) => [s, make(s)])) as Record<Severity, T>;
-}

@@ -1,8 +1,7 @@
-import type { ScopedTx } from '../tenancy/tenant-db';
+import type { ScopedTx } from '@watchfloor/tenancy';
 import { generateApiKey } from './api-keys';
 
 export type SensorKind = 'SURICATA' | 'ZEEK' | 'FIREWALL' | 'OT_MONITOR' | 'OTHER';
-export const SENSOR_KINDS: readonly SensorKind[] = ['SURICATA', 'ZEEK', 'FIREWALL', 'OT_MONITOR', 'OTHER'];
 
 export interface SensorRow {
   id: string;
@@ -45,13 +44,4 @@ export async function revokeSensorKeys(tx: ScopedTx, sensorId: string): Promise<
   await tx.query(`UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND sensor_id = $2 AND revoked_at IS NULL`, [sensor.tenantId, sensorId]);
   const [after] = await tx.query<SensorRow>(`SELECT ${SENSOR_COLUMNS} FROM sensors s WHERE s.tenant_id = $1 AND s.id = $2`, [sensor.tenantId, sensorId]);
   return after;
-}
-
-/** Issues a new key for an existing sensor (rotation); older keys stay valid until revoked. */
-export async function rotateSensorKey(tx: ScopedTx, sensorId: string): Promise<{ sensor: SensorRow; apiKey: string } | null> {
-  const [sensor] = await tx.query<SensorRow>(`SELECT ${SENSOR_COLUMNS} FROM sensors s WHERE s.id = $1`, [sensorId]);
-  if (!sensor) return null;
-  const key = generateApiKey();
-  await tx.query(`INSERT INTO api_keys (tenant_id, sensor_id, key_prefix, key_hash) VALUES ($1, $2, $3, $4)`, [sensor.tenantId, sensorId, key.prefix, key.hash]);
-  return { sensor, apiKey: key.key };
 }

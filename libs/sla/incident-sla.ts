@@ -3,12 +3,12 @@
 // and breaches exactly once, and hand due pages to the escalation code. Idempotent: running it
 // twice, or from a delayed job and the sweeper at once, changes nothing the second time.
 import { planIncidentPaging, type PagingIncident, type Severity, type SlaAlert } from '@watchfloor/paging';
-import { counter } from '@watchfloor/telemetry';
 import type { ScopedTx } from '@watchfloor/tenancy';
+import { isUuid } from '@watchfloor/tenancy';
 import { addBusinessSeconds, businessTime } from './calendar';
 import { createSlaClock, SLA_RESOLVED_STATUSES, type SlaClockState, type SlaPause, slaSnapshot } from './clock';
 import { slaNotificationsDue } from './notifications';
-import { activeSlaPolicy, getSlaPolicy, isUuid, type SlaPolicyRecord, slaPolicyTargets } from './sla-policies';
+import { activeSlaPolicy, getSlaPolicy, type SlaPolicyRecord, slaPolicyTargets } from './sla-policies';
 
 /** The API's `Incident.sla`. */
 export interface IncidentSla {
@@ -49,7 +49,11 @@ export function incidentSlaSnapshot(row: IncidentSlaFields, policy: SlaPolicyRec
   const resolvedAt = isResolved(row.status) ? (row.resolvedAt ?? now) : null;
   if (row.pausedSince && !resolvedAt) pauses.push({ from: row.pausedSince, to: null });
   const state: SlaClockState = { ...base.value, status: row.status, acknowledgedAt: row.acknowledgedAt, resolvedAt, pauses };
-  const s = slaSnapshot(state, now);
+  return toIncidentSla(slaSnapshot(state, now));
+}
+
+/** What the API shows of a clock snapshot (whole seconds remaining). */
+function toIncidentSla(s: ReturnType<typeof slaSnapshot>): IncidentSla {
   return {
     acknowledgeDueAt: s.acknowledgeDueAt,
     resolveDueAt: s.resolveDueAt,
@@ -110,8 +114,6 @@ interface LedgerEntry {
   cause: 'paused' | 'resolved';
   reopened: boolean;
 }
-
-const slaNotificationsTotal = counter('watchfloor_sla_notifications_total', 'SLA warnings and breaches recorded', ['type', 'clock']);
 
 const CLOCK_LABEL = { acknowledge: 'Acknowledge', resolve: 'Resolve' } as const;
 
@@ -212,16 +214,7 @@ export async function reconcileIncidentSla(tx: ScopedTx, tenantId: string, incid
       let closedPaused = 0;
       for (const p of pauses) if (p.to) closedPaused += time.between(p.from, p.to);
       outcome.policy = { id: policy.id, version: policy.version };
-      outcome.sla = {
-        acknowledgeDueAt: snap.acknowledgeDueAt,
-        resolveDueAt: snap.resolveDueAt,
-        acknowledgedAt: snap.acknowledgedAt,
-        resolvedAt: snap.resolvedAt,
-        acknowledgeBreached: snap.acknowledgeBreached,
-        resolveBreached: snap.resolveBreached,
-        paused: snap.paused,
-        remainingSeconds: snap.remainingSeconds === null ? null : Math.round(snap.remainingSeconds),
-      };
+      outcome.sla = toIncidentSla(snap);
       slaNext = snap.nextDeadlineAt;
       await tx.query(
         `UPDATE incidents SET sla_policy_id = $3, sla_policy_version = $4, acknowledge_due_at = $5, resolve_due_at = $6, paused_since = $7, paused_seconds = $8,
@@ -263,7 +256,6 @@ export async function reconcileIncidentSla(tx: ScopedTx, tenantId: string, incid
           n.idempotencyKey,
         );
         if (!recorded) continue;
-        slaNotificationsTotal.inc({ type: n.type, clock: n.clock });
         alerts.push({ type: n.type, clock: n.clock, at: n.at, dueAt, idempotencyKey: n.idempotencyKey });
       }
     }

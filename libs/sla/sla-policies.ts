@@ -1,6 +1,7 @@
 // SLA policies per tenant and severity, versioned: an upsert writes a new version and
 // deactivates the previous one; incidents keep the policy id and version they started with.
 import type { ScopedTx } from '@watchfloor/tenancy';
+import { isUuid } from '@watchfloor/tenancy';
 import { type BusinessHours, slaCalendarFromInput, type SlaCalendar, validateCalendar } from './calendar';
 import { SLA_RESOLVED_STATUSES, type SlaPolicyTargets } from './clock';
 import { SlaError } from './sla-errors';
@@ -37,8 +38,6 @@ export interface SlaPolicyRecord {
   createdAt: Date;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
 
 interface SlaPolicyRow {
   id: string;

@@ -4,11 +4,11 @@
 // SLA state disagrees with the row (an event that never arrived), and reconciles them. The
 // reconcile claims each warning and breach with `UPDATE … WHERE x IS NULL`, so both paths
 // together still notify once.
-import { type DeliverJobData, enqueueDelivery, findStalledDeliveries, type JobQueue } from '@watchfloor/paging';
+import { type DeliverJobData, enqueueDelivery, findStalledDeliveries } from '@watchfloor/paging';
+import type { JobQueue } from '@watchfloor/queue';
 import type { JobEnvelope } from '@watchfloor/queue';
-import { Scope, type TenantDb } from '@watchfloor/tenancy';
+import { Scope, type TenantDb, isUuid } from '@watchfloor/tenancy';
 import { type IncidentEventHint, type IncidentSlaOutcome, reconcileIncidentSla } from './incident-sla';
-import { isUuid } from './sla-policies';
 
 export const SLA_CHECK_JOB = 'sla-check';
 export const SLA_SWEEP_JOB = 'sla-sweep';

@@ -9,17 +9,16 @@ import {
 import { forbidden, invalidInput, notFound } from '@watchfloor/errors';
 import { type Connection, decodeCursor, encodeCursor, pageSize } from '@watchfloor/pagination';
 import { REDIS, type RedisClient } from '@watchfloor/queue';
-import { TenantDb } from '@watchfloor/tenancy';
+import { TenantDb, isUuid } from '@watchfloor/tenancy';
 import { serviceError } from './service-errors';
 import { SOC_ADMIN_OPTIONS, type SocAdminOptions } from './soc-admin.options';
 import { DetectionRuleConnection, DetectionRuleObject, RuleImportResultObject, type RuleImportItemObject, RuleKind, RuleImportStatus } from './detection-rules.types';
 
 const RULE_EDITORS = [Role.PLATFORM_ADMIN, Role.SOC_LEAD];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A tenant id the caller may act on: malformed → BAD_USER_INPUT, another tenant's → NOT_FOUND. */
 function visibleTenant(caller: Caller, tenantId: string): string {
-  if (!UUID.test(tenantId)) throw invalidInput(`tenantId must be a tenant id, got ${JSON.stringify(tenantId)}`);
+  if (!isUuid(tenantId)) throw invalidInput(`tenantId must be a tenant id, got ${JSON.stringify(tenantId)}`);
   if (!callerSees(caller, tenantId)) throw notFound('tenant', tenantId);
   return tenantId.toLowerCase();
 }

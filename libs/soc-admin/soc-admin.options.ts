@@ -13,7 +13,3 @@ export interface SocAdminOptions {
   resolveHost?: (host: string) => Promise<string[]>;
 }
 
-/** The detection-state prefix a worker derives from QUEUE_PREFIX ('{wf}' → 'wf:'). */
-export function detectionKeyPrefixOf(queuePrefix: string): string {
-  return `${queuePrefix.replace(/[{}]/g, '')}:`;
-}

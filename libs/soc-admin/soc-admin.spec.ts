@@ -4,7 +4,7 @@ import { PagingError } from '@watchfloor/paging';
 import { SlaError } from '@watchfloor/sla';
 import { presentRule } from './detection-rules.resolver';
 import { domainCodeFor, mapServiceErrors, type ServiceErrorCode } from './service-errors';
-import { detectionKeyPrefixOf } from './soc-admin.options';
+import { detectionKeyPrefix } from '@watchfloor/detection/rules';
 
 describe('service errors', () => {
   it('map every service code to the contract code of the same name', () => {
@@ -44,6 +44,6 @@ describe('presentRule', () => {
 });
 
 it('derives the detection key prefix from QUEUE_PREFIX as the worker does', () => {
-  expect(detectionKeyPrefixOf('{wf}')).toBe('wf:');
-  expect(detectionKeyPrefixOf('{acme-prod}')).toBe('acme-prod:');
+  expect(detectionKeyPrefix('{wf}')).toBe('wf:');
+  expect(detectionKeyPrefix('{acme-prod}')).toBe('acme-prod:');
 });

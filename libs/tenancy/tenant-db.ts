@@ -90,10 +90,4 @@ export class TenantDb {
     const pool = (this.ds.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
     return { total: pool?.totalCount ?? 0, idle: pool?.idleCount ?? 0, waiting: pool?.waitingCount ?? 0 };
   }
-
-  /** Liveness of the connection itself (no tenant data). */
-  async ping(): Promise<void> {
-    await this.ds.query('SELECT 1');
-  }
-
 }

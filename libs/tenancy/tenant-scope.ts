@@ -1,5 +1,8 @@
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A canonical (8-4-4-4-12 hex) uuid: ids of tenants and every other row. */
+export const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
+
 /**
  * Which tenants' rows a transaction may see: one tenant (sensors, customers), a list (analysts
  * assigned to several tenants), or all (platform admins and system jobs, with a stated reason).

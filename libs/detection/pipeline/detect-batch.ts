@@ -24,10 +24,10 @@ import {
   type Severity,
 } from '@watchfloor/detection/ot';
 import { placeholdersOf, techniquesOfTags, type RuleMeta, type TenantRuleCache, type TenantRules } from '@watchfloor/detection/rules';
-import { incidentSettingsOf, suppressionMatches, writeIncidentsForAlerts, type AlertForIncident, type IncidentChange, type SuppressionView } from '@watchfloor/incidents';
+import { groupingKey, incidentSettingsOf, suppressionMatches, writeIncidentsForAlerts, type AlertForIncident, type IncidentChange, type SuppressionView } from '@watchfloor/incidents';
 import { markBatchDetected } from '@watchfloor/ingest';
 import { BoundedLabel, counter, withSpan } from '@watchfloor/telemetry';
-import { Scope, type ScopedTx, type TenantDb } from '@watchfloor/tenancy';
+import { Scope, type ScopedTx, type TenantDb, isUuid } from '@watchfloor/tenancy';
 import { eventField, loadBatch, loadBatchEventRows, toBatchEvent, type BatchEvent } from './batch-events';
 import { createOtModelCache, loadTenantBasics, otSettingsOf, type OtModelCache, type TenantOtModel } from './tenant-context';
 
@@ -104,12 +104,11 @@ interface AlertDraft {
 
 const WRITE_OPERATIONS = new Set(['write', 'program', 'control']);
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function inputProblem(input: DetectBatchInput): string | null {
   if (!input || typeof input !== 'object') return 'input must be an object';
-  if (typeof input.tenantId !== 'string' || !UUID.test(input.tenantId)) return `tenantId is not a uuid: ${JSON.stringify(input.tenantId)}`;
-  if (typeof input.batchId !== 'string' || !UUID.test(input.batchId)) return `batchId is not a uuid: ${JSON.stringify(input.batchId)}`;
+  if (!isUuid(input.tenantId)) return `tenantId is not a uuid: ${JSON.stringify(input.tenantId)}`;
+  if (!isUuid(input.batchId)) return `batchId is not a uuid: ${JSON.stringify(input.batchId)}`;
   if (!(input.now instanceof Date) || Number.isNaN(input.now.getTime())) return 'now must be a valid Date';
   return null;
 }
@@ -645,7 +644,7 @@ async function insertAlerts(tx: ScopedTx, tenantId: string, list: AlertDraft[]):
       dst_ip: d.dstIp,
       asset_ids: d.assetIds,
       techniques: d.techniques,
-      grouping_key: `${d.meta.ruleRef}::${d.groupingEntity ?? (d.dstAssetId ? `asset:${d.dstAssetId}` : d.srcAssetId ? `asset:${d.srcAssetId}` : d.srcIp ? `ip:${d.srcIp}` : d.dstIp ? `ip:${d.dstIp}` : 'none')}`,
+      grouping_key: groupingKey({ ruleId: d.meta.ruleRef, groupingEntity: d.groupingEntity, dstAssetId: d.dstAssetId, srcAssetId: d.srcAssetId, srcIp: d.srcIp, dstIp: d.dstIp }),
       suppression_id: d.suppressionId,
       maintenance_window_id: d.maintenanceWindowId,
       details: { ...d.details, summary: d.summary, srcAssetId: d.srcAssetId, dstAssetId: d.dstAssetId, srcZoneId: d.srcZoneId, dstZoneId: d.dstZoneId },

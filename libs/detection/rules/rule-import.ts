@@ -5,7 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import { compileRule, parseSigmaFile, type SigmaRule } from '@watchfloor/detection/sigma';
 import { checkCorrelationSet, compileCorrelation, type CompiledCorrelation } from '@watchfloor/detection/correlation';
 import { OT_DETECTION_NAMES, type OtDetectionName } from '@watchfloor/detection/ot';
-import { Scope, type ScopedTx, type TenantDb } from '@watchfloor/tenancy';
+import { Scope, type ScopedTx, type TenantDb, isUuid } from '@watchfloor/tenancy';
 import type { RuleVersions } from './rule-versions';
 
 export type RuleKind = 'SIGMA' | 'CORRELATION' | 'BUILTIN';
@@ -168,7 +168,7 @@ export async function importDetectionRules(db: TenantDb, versions: RuleVersions 
   const actor = input.actor ?? null;
   const items: RuleImportItem[] = [];
   const refuseAll = (reason: string) => summarise(tenantId, actor, [{ sigmaId: null, title: null, kind: null, status: 'REFUSED', reason, documentIndex: 0 }]);
-  if (tenantId !== null && (typeof tenantId !== 'string' || !UUID.test(tenantId))) return refuseAll(`tenantId is not a uuid: ${JSON.stringify(tenantId)}`);
+  if (tenantId !== null && (!isUuid(tenantId))) return refuseAll(`tenantId is not a uuid: ${JSON.stringify(tenantId)}`);
   if (typeof input.yaml !== 'string' || input.yaml.trim() === '') {
     return summarise(tenantId, actor, [{ sigmaId: null, title: null, kind: null, status: 'REFUSED', reason: 'the YAML text is empty', documentIndex: 0 }]);
   }
@@ -407,7 +407,6 @@ function toView(r: RuleViewRow): DetectionRuleView {
   };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const VIEW_SELECT = `SELECT r.id, r.owner_tenant_id, r.sigma_id, r.name, r.kind, r.title, r.author, r.description, r.level, r.status, r.tags,
        r.references_, r.falsepositives, r.logsource, r.source_yaml, r.version, r.created_at, r.updated_at,
@@ -420,8 +419,8 @@ export async function setRuleEnabled(
   versions: RuleVersions | null,
   input: { ruleId: string; tenantId: string; enabled: boolean },
 ): Promise<{ ok: true; rule: DetectionRuleView } | RuleStoreError> {
-  if (!UUID.test(String(input.ruleId))) return { ok: false, code: 'BAD_USER_INPUT', message: `ruleId is not a uuid: ${JSON.stringify(input.ruleId)}` };
-  if (!UUID.test(String(input.tenantId))) return { ok: false, code: 'BAD_USER_INPUT', message: `tenantId is not a uuid: ${JSON.stringify(input.tenantId)}` };
+  if (!isUuid(String(input.ruleId))) return { ok: false, code: 'BAD_USER_INPUT', message: `ruleId is not a uuid: ${JSON.stringify(input.ruleId)}` };
+  if (!isUuid(String(input.tenantId))) return { ok: false, code: 'BAD_USER_INPUT', message: `tenantId is not a uuid: ${JSON.stringify(input.tenantId)}` };
   if (typeof input.enabled !== 'boolean') return { ok: false, code: 'BAD_USER_INPUT', message: 'enabled must be true or false' };
   const rule = await db.withScope(Scope.tenant(input.tenantId), async (tx) => {
     const found = await tx.query<{ id: string }>(`SELECT id FROM detection_rules WHERE id = $1 AND (owner_tenant_id IS NULL OR owner_tenant_id = $2)`, [input.ruleId, input.tenantId]);
@@ -448,10 +447,10 @@ export async function listDetectionRules(
   input: { tenantId: string | null; first?: number; after?: string | null },
 ): Promise<{ ok: true; rules: DetectionRuleView[]; totalCount: number; hasNextPage: boolean } | RuleStoreError> {
   const tenantId = input.tenantId ?? null;
-  if (tenantId !== null && !UUID.test(String(tenantId))) return { ok: false, code: 'BAD_USER_INPUT', message: `tenantId is not a uuid: ${JSON.stringify(tenantId)}` };
+  if (tenantId !== null && !isUuid(String(tenantId))) return { ok: false, code: 'BAD_USER_INPUT', message: `tenantId is not a uuid: ${JSON.stringify(tenantId)}` };
   const first = input.first ?? 100;
   if (!Number.isInteger(first) || first < 1 || first > 1000) return { ok: false, code: 'BAD_USER_INPUT', message: 'first must be an integer between 1 and 1000' };
-  if (input.after != null && !UUID.test(String(input.after))) return { ok: false, code: 'BAD_USER_INPUT', message: 'after must be a rule id from a previous page' };
+  if (input.after != null && !isUuid(String(input.after))) return { ok: false, code: 'BAD_USER_INPUT', message: 'after must be a rule id from a previous page' };
   const scope = tenantId === null ? Scope.all('list global detection rules') : Scope.tenant(tenantId);
   return db.withScope(scope, async (tx) => {
     const where = tenantId === null ? 'r.owner_tenant_id IS NULL' : '(r.owner_tenant_id IS NULL OR r.owner_tenant_id = $1::uuid)';

@@ -200,7 +200,7 @@ export interface TenantRuleCache {
 }
 
 /**
- * Per-process cache. Each call costs one Redis MGET (the global and tenant counters); a changed
+ * Per-process cache. Each call costs two Redis GETs (the global and tenant counters); a changed
  * counter on any worker's import or setting makes every worker recompile on its next batch.
  */
 export function createTenantRuleCache(db: TenantDb, versions: RuleVersions, options: { maxTenants?: number } = {}): TenantRuleCache {
