@@ -8,7 +8,7 @@ import { createCorrelationEngine } from '@watchfloor/detection/correlation';
 import { createDetector } from '@watchfloor/detection/pipeline';
 import { createRuleVersions, createTenantRuleCache, importShippedRules } from '@watchfloor/detection/rules';
 import type { IncidentChange } from '@watchfloor/incidents';
-import { queueConnection } from '@watchfloor/queue';
+import { incidentChangesChannel, isIncidentChangeMessage, queueConnection } from '@watchfloor/queue';
 import { startTestIngest, type TestIngest } from '../apps/ingest/ingest-test-app';
 import { bootstrapWorker } from '../apps/worker/bootstrap';
 import { allowedRecords, attackRecords, insertZeekBatch, seedPlant } from '../libs/detection/pipeline/__fixtures__/plant';
@@ -38,7 +38,7 @@ describe('end to end: OT attack → alerts → one incident', () => {
     const emitted: IncidentChange[] = [];
     const published: string[] = [];
     sub = r.redis.duplicate();
-    await sub.subscribe('wf:incident-changes');
+    await sub.subscribe(incidentChangesChannel(`${r.prefix}:`));
     sub.on('message', (_c, m) => published.push(m));
     const detector = createDetector({
       db: t.db,
@@ -92,7 +92,10 @@ describe('end to end: OT attack → alerts → one incident', () => {
     expect(batch.status).toBe('DONE');
     expect(batch.detected_at).not.toBeNull();
     await new Promise((res) => setTimeout(res, 50));
-    expect(published.map((p) => JSON.parse(p))).toContainEqual({ tenantId: plant.tenantId, incidentId: incident.id, kind: 'opened' });
+    // In the format the api's subscription hub accepts (it drops anything else).
+    const messages = published.map((p) => JSON.parse(p));
+    expect(messages).toContainEqual({ kind: 'CREATED', tenantId: plant.tenantId, incidentId: incident.id, version: 1, at: expect.any(String), activity: null });
+    expect(messages.every(isIncidentChangeMessage)).toBe(true);
   });
 });
 

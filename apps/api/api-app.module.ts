@@ -9,7 +9,7 @@ import type { ApiConfig } from '@watchfloor/config';
 import { databaseReadiness, DbModule, OWNER_DATA_SOURCE } from '@watchfloor/db';
 import { HealthModule, type ReadinessCheck } from '@watchfloor/health';
 import { BullModule } from '@nestjs/bullmq';
-import { DEFAULT_JOB_OPTIONS, queueConnection, REDIS, RedisModule, redisReadiness, type RedisClient } from '@watchfloor/queue';
+import { DEFAULT_JOB_OPTIONS, incidentChangesChannel, queueConnection, REDIS, RedisModule, redisReadiness, type RedisClient } from '@watchfloor/queue';
 import { type ApiContext, AuthModule, IdentityService, newApiContext, resolveJwtSecret, type Caller } from '@watchfloor/auth';
 import { AuditModule } from '@watchfloor/audit';
 import { SocAdminModule } from '@watchfloor/soc-admin';
@@ -57,7 +57,8 @@ export class ApiAppModule {
     const logger = options.logger ?? createLogger('watchfloor-api', config.LOG_LEVEL);
     const sso = config.OIDC_ISSUER && config.OIDC_AUDIENCE ? { issuer: config.OIDC_ISSUER, audience: config.OIDC_AUDIENCE } : null;
     const jwtSecret = resolveJwtSecret(config.JWT_SECRET, config.NODE_ENV, Boolean(sso), (m) => logger.warn(m));
-    const keyPrefix = options.redisKeyPrefix ?? 'wf:';
+    // The detection state's prefix, so the worker's incident changes arrive on this api's channel.
+    const keyPrefix = options.redisKeyPrefix ?? detectionKeyPrefix(config.QUEUE_PREFIX);
     const formatError = formatGraphqlError(logger);
     const schemaFile = options.schemaFile ?? (config.NODE_ENV === 'development' ? path.resolve(process.cwd(), 'schema.graphql') : false);
     const queues = queueConnection(config.REDIS_URL, config.REDIS_CLUSTER_NODES);
@@ -128,7 +129,7 @@ export class ApiAppModule {
         TenantsModule,
         InventoryModule,
         EventSearchModule,
-        TriageModule.forRoot({ channel: `${keyPrefix}incident-changes` }),
+        TriageModule.forRoot({ channel: incidentChangesChannel(keyPrefix) }),
         ReportingModule.forRoot({ queueConnection: queues, keyPrefix, queuePrefix: options.redisKeyPrefix ? `{${options.redisKeyPrefix}}` : config.QUEUE_PREFIX }),
         HealthModule.forRoot({
           useFactory: (ds: DataSource, redis: RedisClient): ReadinessCheck[] => [

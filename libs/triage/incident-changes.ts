@@ -1,37 +1,8 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import { REDIS, type RedisClient } from '@watchfloor/queue';
-import type { CommentVisibility } from './triage.types';
+import { isIncidentChangeMessage, publishIncidentChanges, REDIS, type IncidentChangeMessage, type RedisClient } from '@watchfloor/queue';
 
-/** Redis pub/sub channel every API instance listens on; the detection worker publishes new incidents here too. */
-export const INCIDENT_CHANGES_CHANNEL = 'wf:incident-changes';
 export const INCIDENT_CHANGES_CHANNEL_TOKEN = Symbol('INCIDENT_CHANGES_CHANNEL');
-
-/** What travels on the channel: ids and the activity, never a whole incident (subscribers reload it in their own scope). */
-export interface IncidentChangeMessage {
-  kind: 'CREATED' | 'UPDATED';
-  tenantId: string;
-  incidentId: string;
-  version: number;
-  at: string;
-  activity: {
-    id: string;
-    kind: string;
-    body: string;
-    visibility: CommentVisibility | 'INTERNAL' | 'CUSTOMER';
-    actorId?: string | null;
-    actorKind: string;
-    createdAt: string;
-  } | null;
-}
-
-export async function publishIncidentChange(redis: RedisClient, change: IncidentChangeMessage, channel: string = INCIDENT_CHANGES_CHANNEL): Promise<void> {
-  await redis.publish(channel, JSON.stringify(change));
-}
-
-function isMessage(value: unknown): value is IncidentChangeMessage {
-  const m = value as IncidentChangeMessage;
-  return !!m && typeof m === 'object' && typeof m.tenantId === 'string' && typeof m.incidentId === 'string' && (m.kind === 'CREATED' || m.kind === 'UPDATED');
-}
+export type { IncidentChangeMessage };
 
 type Listener = (message: IncidentChangeMessage) => void;
 
@@ -59,7 +30,7 @@ export class IncidentChangeHub implements OnModuleInit, OnModuleDestroy {
       } catch {
         return;
       }
-      if (!isMessage(parsed)) return;
+      if (!isIncidentChangeMessage(parsed)) return;
       for (const listener of this.listeners) listener(parsed);
     });
     await this.subscriber.subscribe(this.channel);
@@ -70,7 +41,7 @@ export class IncidentChangeHub implements OnModuleInit, OnModuleDestroy {
   }
 
   publish(change: IncidentChangeMessage): Promise<void> {
-    return publishIncidentChange(this.redis, change, this.channel);
+    return publishIncidentChanges(this.redis, this.channel, [change]);
   }
 
   /** Messages accepted by `accept`, as an async iterator that unsubscribes on return(). */

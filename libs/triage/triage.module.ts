@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
-import { INCIDENT_CHANGES_CHANNEL, INCIDENT_CHANGES_CHANNEL_TOKEN, IncidentChangeHub } from './incident-changes';
+import { incidentChangesChannel } from '@watchfloor/queue';
+import { INCIDENT_CHANGES_CHANNEL_TOKEN, IncidentChangeHub } from './incident-changes';
 import { ActivityResolver, AlertResolver, IncidentResolver } from './incident.resolver';
 import { TriageResolver } from './triage.resolver';
 
@@ -12,7 +13,7 @@ export class TriageModule {
       // Triage changes go to the `sla` queue (needs BullModule.forRoot in the app).
       imports: [BullModule.registerQueue({ name: 'sla' })],
       providers: [
-        { provide: INCIDENT_CHANGES_CHANNEL_TOKEN, useValue: options.channel ?? INCIDENT_CHANGES_CHANNEL },
+        { provide: INCIDENT_CHANGES_CHANNEL_TOKEN, useValue: options.channel ?? incidentChangesChannel('wf:') },
         IncidentChangeHub,
         IncidentResolver,
         AlertResolver,

@@ -8,7 +8,7 @@
 //    incident lock, mark the batch DONE.
 // 4. After commit: hand the incident domain events to `emit` (the SLA queue) and publish live
 //    changes on `wf:incident-changes`.
-import type { RedisClient } from '@watchfloor/queue';
+import { incidentChangesChannel, publishIncidentChanges, type RedisClient } from '@watchfloor/queue';
 import type { CompiledRule } from '@watchfloor/detection/sigma';
 import type { CorrelationAlert, CorrelationEngine, CorrelationMatch } from '@watchfloor/detection/correlation';
 import {
@@ -31,7 +31,6 @@ import { Scope, type ScopedTx, type TenantDb, isUuid } from '@watchfloor/tenancy
 import { eventField, loadBatch, loadBatchEventRows, toBatchEvent, type BatchEvent } from './batch-events';
 import { createOtModelCache, loadTenantBasics, otSettingsOf, type OtModelCache, type TenantOtModel } from './tenant-context';
 
-export const INCIDENT_CHANGES_CHANNEL = 'wf:incident-changes';
 
 // Counted once the batch's transaction committed, so a retried batch is not counted twice.
 const rulesEvaluated = counter('watchfloor_detection_rules_evaluated_total', 'Rule evaluations (rules × events) by rule kind', ['kind']);
@@ -249,9 +248,12 @@ export function createDetector(options: DetectorOptions): Detector {
   async function announce(tenantId: string, changes: IncidentChange[]): Promise<void> {
     if (changes.length === 0) return;
     if (options.emit) await options.emit(tenantId, changes);
-    const pipeline = redis.pipeline();
-    for (const c of changes) pipeline.publish(INCIDENT_CHANGES_CHANNEL, JSON.stringify({ tenantId, incidentId: c.incidentId, kind: c.kind }));
-    await pipeline.exec();
+    const at = new Date().toISOString();
+    await publishIncidentChanges(
+      redis,
+      incidentChangesChannel(keyPrefix),
+      changes.map((c) => ({ kind: c.kind === 'opened' ? 'CREATED' : 'UPDATED', tenantId, incidentId: c.incidentId, version: c.version, at, activity: null })),
+    );
   }
 
   /**

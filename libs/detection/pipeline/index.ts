@@ -1,5 +1,5 @@
 // The detect job's logic: batch events → Sigma, OT detections and correlations → alerts → incidents.
-export { createDetector, INCIDENT_CHANGES_CHANNEL } from './detect-batch';
+export { createDetector } from './detect-batch';
 export type { Detector, DetectorOptions, DetectBatchInput, DetectBatchResult, SensorSilenceResult, CorrelationSweepResult } from './detect-batch';
 export { loadBatch, loadBatchEventRows, toBatchEvent, eventField } from './batch-events';
 export type { BatchEvent, BatchRow } from './batch-events';
