@@ -234,6 +234,40 @@ correlation:
     expect(n).toBe(1);
   });
 
+  it('raises only the outer correlation when an inner one feeds it with generate: false (the default)', async () => {
+    const plant = await seedPlant(t.owner);
+    const yaml = `title: Repeated connection attempts
+id: 6c1f9b5d-8b62-4e66-8b4f-3a1c8e4a0d21
+name: repeated_conn_attempts
+level: low
+correlation:
+  type: event_count
+  rules: [watchfloor_conn_attempt]
+  group-by: [id.orig_h]
+  timespan: 1m
+  condition: { gte: 2 }
+---
+title: Host keeps retrying
+id: 7d2a0c6e-9c73-4f77-9c5a-4b2d9f5b1e32
+level: medium
+correlation:
+  type: event_count
+  rules: [repeated_conn_attempts]
+  group-by: [id.orig_h]
+  timespan: 10m
+  condition: { gte: 2 }
+`;
+    const imported = await importDetectionRules(t.db, versions, { tenantId: plant.tenantId, yaml });
+    expect(imported.items.map((i) => [i.status, i.reason ?? null])).toEqual([['IMPORTED', null], ['IMPORTED', null]]);
+    const ts = new Date(Date.now() - 10 * 60_000);
+    // Two bursts two minutes apart: the inner correlation matches twice, the outer once.
+    const at = (s: number) => new Date(ts.getTime() + s * 1000);
+    const { batchId } = await insertZeekBatch(t.db, plant, [0, 5, 120, 125].map((s, i) => zeekConn(at(s), '10.20.4.5', '10.20.9.9', 8080 + i, 'REJ')));
+    await worker().detectBatch({ tenantId: plant.tenantId, batchId, now: new Date() });
+    const alerts = await t.owner.query(`SELECT rule_ref FROM alerts WHERE tenant_id = $1 AND rule_kind = 'CORRELATION'`, [plant.tenantId]);
+    expect(alerts).toEqual([{ rule_ref: '7d2a0c6e-9c73-4f77-9c5a-4b2d9f5b1e32' }]);
+  });
+
   it('reports a missing batch without writing anything', async () => {
     const plant = await seedPlant(t.owner);
     const result = await worker().detectBatch({ tenantId: plant.tenantId, batchId: '00000000-0000-4000-8000-000000000000', now: new Date() });

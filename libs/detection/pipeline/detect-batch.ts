@@ -218,7 +218,8 @@ export function createDetector(options: DetectorOptions): Detector {
       const eventsById = new Map(events.map((e) => [e.row.id, e]));
       for (const alert of correlationAlerts) {
         const meta = tenantRules.correlationMeta.get(alert.correlationId);
-        if (!meta) continue;
+        // Not standalone: an input of correlations with generate: false only (fed on, not raised).
+        if (!meta || !alert.standalone) continue;
         result.correlationAlerts++;
         addDraft(drafts, correlationDraft(meta, alert, eventsById, model));
       }
@@ -347,7 +348,7 @@ export function createDetector(options: DetectorOptions): Detector {
         const drafts: AlertDraft[] = [];
         for (const alert of alerts) {
           const meta = tenantRules.correlationMeta.get(alert.correlationId);
-          if (meta) drafts.push(correlationDraft(meta, alert, new Map(), model));
+          if (meta && alert.standalone) drafts.push(correlationDraft(meta, alert, new Map(), model));
         }
         return persistDrafts(tx, { tenantId: tenant.id, activityKey: `corr-sweep:${now.toISOString().slice(0, 16)}`, drafts, windows: [], model, settings: basics.settings, now, result });
       });
@@ -526,10 +527,15 @@ function correlationDraft(meta: RuleMeta, alert: CorrelationAlert, eventsById: M
   const d = baseDraft(meta, null, model, common((e) => e.row.srcIp), common((e) => e.row.dstIp));
   d.dedupKey = alert.dedupKey;
   d.eventTs = alert.windowEnd;
-  d.eventIds = alert.eventIds;
+  // A correlation over correlations counts their alerts, whose ids are dedup keys, not events:
+  // alerts.event_ids holds event ids only, the inputs go into the details.
+  d.eventIds = alert.eventIds.filter(isUuid);
+  const inputAlerts = alert.eventIds.filter((id) => !isUuid(id));
   d.eventCount = alert.eventCount;
   d.techniques = uniq([...meta.techniques, ...techniquesOfTags(alert.tags)]);
-  d.details = { correlation: { id: alert.correlationId, groupValues: alert.groupValues, windowStart: alert.windowStart, windowEnd: alert.windowEnd, count: alert.count } };
+  d.details = {
+    correlation: { id: alert.correlationId, groupValues: alert.groupValues, windowStart: alert.windowStart, windowEnd: alert.windowEnd, count: alert.count, ...(inputAlerts.length ? { inputAlerts } : {}) },
+  };
   d.fields = { ...alert.groupValues };
   return d;
 }
