@@ -15,7 +15,6 @@ export enum DomainErrorCode {
   IllegalTransition = 'ILLEGAL_TRANSITION',
   StaleVersion = 'STALE_VERSION',
   AlreadyExists = 'ALREADY_EXISTS',
-  QueryTooComplex = 'QUERY_TOO_COMPLEX',
 }
 
 /** The codes clients see in `extensions.code` (CONTRACT.md). */
@@ -48,7 +47,6 @@ export function graphqlCodeFor(code: DomainErrorCode): GraphqlErrorCode {
       return 'NOT_FOUND';
     case DomainErrorCode.InvalidInput:
     case DomainErrorCode.IllegalTransition:
-    case DomainErrorCode.QueryTooComplex:
       return 'BAD_USER_INPUT';
     case DomainErrorCode.StaleVersion:
     case DomainErrorCode.AlreadyExists:

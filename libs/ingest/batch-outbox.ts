@@ -52,18 +52,19 @@ export async function findBatch(tx: ScopedTx, batchId: string): Promise<IngestBa
 
 /**
  * The events a batch inserted, in id order. Large batches can be read in pages: pass the last id
- * seen as afterId. Events the batch found already stored (duplicates) belong to their first batch.
+ * seen as afterId, and the batch's ts bounds when the caller has them (else they are read from
+ * ingest_batches on every call). Events the batch found already stored (duplicates) belong to
+ * their first batch.
  */
 export async function loadBatchEvents(
   tx: ScopedTx,
   tenantId: string,
   batchId: string,
-  page: { afterId?: string; limit?: number } = {},
+  page: { afterId?: string; limit?: number; bounds?: { minTs: Date | null; maxTs: Date | null } } = {},
 ): Promise<StoredEvent[]> {
-  const [batch] = await tx.query<{ minTs: Date | null; maxTs: Date | null }>(
-    `SELECT min_ts AS "minTs", max_ts AS "maxTs" FROM ingest_batches WHERE tenant_id = $1 AND id = $2`,
-    [tenantId, batchId],
-  );
+  const batch =
+    page.bounds ??
+    (await tx.query<{ minTs: Date | null; maxTs: Date | null }>(`SELECT min_ts AS "minTs", max_ts AS "maxTs" FROM ingest_batches WHERE tenant_id = $1 AND id = $2`, [tenantId, batchId]))[0];
   if (!batch || !batch.minTs || !batch.maxTs) return [];
   // The ts bounds let Postgres skip the partitions the batch cannot touch.
   const rows = await tx.query<Omit<StoredEvent, 'severity'> & { severity: number }>(

@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import type { IncidentEventJobData } from '@watchfloor/queue';
 import { createLogger } from '@watchfloor/telemetry';
 import { type ApiContext, type Caller, callerSees, Ctx, CurrentCaller, isCustomer, Role, Roles, SOC_ROLES, withCallerScope } from '@watchfloor/auth';
-import { DomainError, formatResolverError, graphqlCodeFor, invalidInput, notFound } from '@watchfloor/errors';
+import { formatResolverError, invalidInput, notFound } from '@watchfloor/errors';
 import type { ScopedTx } from '@watchfloor/tenancy';
 import { TenantDb } from '@watchfloor/tenancy';
 import { IncidentChangeHub, type IncidentChangeMessage } from './incident-changes';
@@ -69,7 +69,7 @@ export class TriageResolver {
         const incident = await this.run(caller, (tx) => op(tx, id));
         results.push({ id, ok: true, incident, errorCode: null, errorMessage: null });
       } catch (err) {
-        const mapped = err instanceof DomainError ? { code: graphqlCodeFor(err.code), message: err.message } : formatResolverError(err);
+        const mapped = formatResolverError(err);
         if (!mapped) throw err;
         results.push({ id, ok: false, incident: null, errorCode: mapped.code, errorMessage: mapped.message });
       }

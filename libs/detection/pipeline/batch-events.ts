@@ -33,7 +33,7 @@ export async function loadBatchEventRows(tx: ScopedTx, tenantId: string, batch: 
   const PAGE = 20000;
   let afterId: string | undefined;
   for (;;) {
-    const page = await loadBatchEvents(tx, tenantId, batch.id, { afterId, limit: PAGE });
+    const page = await loadBatchEvents(tx, tenantId, batch.id, { afterId, limit: PAGE, bounds: { minTs: batch.min_ts, maxTs: batch.max_ts } });
     out.push(...page);
     if (page.length < PAGE) break;
     afterId = page[page.length - 1].id;
