@@ -6,11 +6,9 @@ import { Scope, type ScopedTx, type TenantDb, isUuid } from '@watchfloor/tenancy
 import { type CircuitOptions, circuitAllows, circuitOnResult } from './circuit-breaker';
 import { classifyDeliveryOutcome, type DeliveryOutcome, nextRetryDelayMs } from './delivery-retry';
 import type { DeliveryPayload } from './escalation-service';
-import { buildPagerDutyEvent, PAGERDUTY_SUMMARY_MAX, truncateText, validatePagerDutyEvent } from './pagerduty';
-import { buildPageRequest, type PageRequestResult, type PagingEndpoint } from './page-request';
+import { buildPagerDutyEvent, PAGERDUTY_SUMMARY_MAX, truncateText } from './pagerduty';
+import { buildPageRequest, pagerDutyRequest, signedStandardRequest, type PageRequestResult, type PagingEndpoint } from './page-request';
 import { PagingError } from './paging-errors';
-import { signStandardWebhook, webhookMessageId } from './standard-webhooks';
-import { buildWebhookMessage } from './webhook-message';
 import { resolveHostAddresses, storedCircuit } from './webhook-endpoints';
 import { postWebhook, type WebhookPost, type WebhookPostResult } from './webhook-transport';
 import { checkWebhookUrl } from './webhook-url-guard';
@@ -88,9 +86,7 @@ export function buildDeliveryRequest(delivery: { idempotencyKey: string; payload
       event.payload.summary = truncateText(`[SLA ${sla.type === 'sla.breached' ? 'breached' : 'warning'}: ${sla.clock}] ${event.payload.summary}`, PAGERDUTY_SUMMARY_MAX);
       event.payload.custom_details = { ...event.payload.custom_details, sla: { event: sla.type, clock: sla.clock, due_at: sla.dueAt, at: sla.at } };
     }
-    const errors = validatePagerDutyEvent(event);
-    if (errors.length > 0) return { ok: false, error: `PagerDuty event invalid: ${errors.join('; ')}` };
-    return { ok: true, request: { url: endpoint.url, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event), messageId: event.dedup_key } };
+    return pagerDutyRequest(event, endpoint.url);
   }
   return signedStandardRequest(sla.type, { incident: payload.incident, sla: { clock: sla.clock, dueAt: sla.dueAt, at: sla.at } }, new Date(sla.at), idempotencyKey, endpoint, attemptAt);
 }
@@ -99,27 +95,6 @@ export function buildDeliveryRequest(delivery: { idempotencyKey: string; payload
 function buildTenantMessageRequest(type: 'report.ready', data: Record<string, unknown>, idempotencyKey: string, endpoint: PagingEndpoint, attemptAt: Date): PageRequestResult {
   if (endpoint.kind !== 'STANDARD') return { ok: false, error: `${type} is sent to STANDARD endpoints only` };
   return signedStandardRequest(type, data, attemptAt, idempotencyKey, endpoint, attemptAt);
-}
-
-/** A signed Standard Webhooks request; the webhook-id derives from the idempotency key, so retries reuse it. */
-function signedStandardRequest(
-  type: Parameters<typeof buildWebhookMessage>[0],
-  data: Record<string, unknown>,
-  at: Date,
-  idempotencyKey: string,
-  endpoint: Extract<PagingEndpoint, { kind: 'STANDARD' }>,
-  attemptAt: Date,
-): PageRequestResult {
-  if (endpoint.secrets.length === 0) return { ok: false, error: 'endpoint has no signing secret' };
-  const message = buildWebhookMessage(type, data, at);
-  if (!message.ok) return { ok: false, error: message.error };
-  const id = webhookMessageId(idempotencyKey);
-  try {
-    const headers = signStandardWebhook({ id, timestamp: Math.floor(attemptAt.getTime() / 1000), body: message.body, secrets: endpoint.secrets });
-    return { ok: true, request: { url: endpoint.url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: message.body, messageId: id } };
-  } catch (e) {
-    return { ok: false, error: (e as Error).message };
-  }
 }
 
 /** The current secret, then one rotated out whose overlap has not ended (Standard Webhooks: several signatures). */

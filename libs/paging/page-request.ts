@@ -1,7 +1,7 @@
 // Turn one planned page into the HTTP request for its endpoint, for either webhook kind.
 // The body depends only on the page (identical on every retry); STANDARD headers are signed
 // with the attempt's time.
-import { buildPagerDutyEvent, PagerDutyIncident, validatePagerDutyEvent } from './pagerduty';
+import { buildPagerDutyEvent, type PagerDutyEvent, type PagerDutyIncident, validatePagerDutyEvent } from './pagerduty';
 import type { Page } from './escalation';
 import { parseWebhookSecret, signStandardWebhook, webhookMessageId } from './standard-webhooks';
 import { buildWebhookMessage, WebhookMessageType } from './webhook-message';
@@ -26,15 +26,7 @@ export function buildPageRequest(input: { page: Page; endpoint: PagingEndpoint; 
   const { page, endpoint, incident, source, attemptAt } = input;
   if (!(attemptAt instanceof Date) || !Number.isFinite(attemptAt.getTime())) return { ok: false, error: 'attemptAt must be a valid Date' };
   if (endpoint.kind === 'PAGERDUTY') {
-    const event = buildPagerDutyEvent({ routingKey: endpoint.routingKey, action: page.action, incident, source });
-    const errors = validatePagerDutyEvent(event);
-    if (errors.length > 0) return { ok: false, error: `PagerDuty event invalid: ${errors.join('; ')}` };
-    return { ok: true, request: { url: endpoint.url, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event), messageId: event.dedup_key } };
-  }
-  if (endpoint.secrets.length === 0) return { ok: false, error: 'endpoint has no signing secret' };
-  for (const secret of endpoint.secrets) {
-    const parsed = parseWebhookSecret(secret);
-    if (!parsed.ok) return { ok: false, error: parsed.error };
+    return pagerDutyRequest(buildPagerDutyEvent({ routingKey: endpoint.routingKey, action: page.action, incident, source }), endpoint.url);
   }
   const type = `incident.${page.kind}` as WebhookMessageType;
   const createdAt = incident.createdAt instanceof Date ? incident.createdAt.toISOString() : incident.createdAt;
@@ -42,9 +34,36 @@ export function buildPageRequest(input: { page: Page; endpoint: PagingEndpoint; 
     incident: { ...incident, createdAt },
     page: { action: page.action, level: page.level, round: page.round },
   };
-  const message = buildWebhookMessage(type, data, page.dueAt);
+  return signedStandardRequest(type, data, page.dueAt, page.idempotencyKey, endpoint, attemptAt);
+}
+
+/** A PagerDuty Events v2 request, if PagerDuty would accept the event. */
+export function pagerDutyRequest(event: PagerDutyEvent, url: string): PageRequestResult {
+  const errors = validatePagerDutyEvent(event);
+  if (errors.length > 0) return { ok: false, error: `PagerDuty event invalid: ${errors.join('; ')}` };
+  return { ok: true, request: { url, method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event), messageId: event.dedup_key } };
+}
+
+/**
+ * A signed Standard Webhooks request: the message of `type` at `at`, signed with every secret of
+ * the endpoint at `attemptAt`. The webhook-id derives from the idempotency key, so retries reuse it.
+ */
+export function signedStandardRequest(
+  type: WebhookMessageType,
+  data: Record<string, unknown>,
+  at: Date,
+  idempotencyKey: string,
+  endpoint: Extract<PagingEndpoint, { kind: 'STANDARD' }>,
+  attemptAt: Date,
+): PageRequestResult {
+  if (endpoint.secrets.length === 0) return { ok: false, error: 'endpoint has no signing secret' };
+  for (const secret of endpoint.secrets) {
+    const parsed = parseWebhookSecret(secret);
+    if (!parsed.ok) return { ok: false, error: parsed.error };
+  }
+  const message = buildWebhookMessage(type, data, at);
   if (!message.ok) return { ok: false, error: message.error };
-  const id = webhookMessageId(page.idempotencyKey);
+  const id = webhookMessageId(idempotencyKey);
   const headers = signStandardWebhook({ id, timestamp: Math.floor(attemptAt.getTime() / 1000), body: message.body, secrets: endpoint.secrets });
   return { ok: true, request: { url: endpoint.url, method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: message.body, messageId: id } };
 }
