@@ -122,7 +122,7 @@ describe('end to end through the apps: POST /v1/events → detect worker → inc
     await t.owner.query(`INSERT INTO assets (tenant_id, name, ip, purdue_level, criticality, zone_id) VALUES ($1, 'Pump PLC', '10.30.0.11', 1, 'CRITICAL', $2)`, [tenantId, zones.control]);
     const zeek = await ingest.addSensor('ZEEK');
 
-    const prefix = `{${r.prefix}}`;
+    const prefix = r.queuePrefix;
     const config = { ...loadConfig(workerSchema, { DATABASE_URL: t.url, REDIS_URL: r.url, QUEUE_PREFIX: prefix, WORKER_QUEUES: 'detect', LOG_LEVEL: 'silent' }), WORKER_PORT: 0 };
     worker = await bootstrapWorker(config, { shutdownHooks: false }); // imports the shipped rules at boot
 

@@ -61,7 +61,7 @@ describe('graceful shutdown (built ingest process)', () => {
     const { apiKey } = await t.db.withScope(Scope.tenant(tenantId), (tx) => createSensorWithKey(tx, { tenantId, name: 'zeek', kind: 'ZEEK' }));
     const port = await freePort();
     child = spawn(process.execPath, [main], {
-      env: { PATH: process.env.PATH ?? '', OTEL_SDK_DISABLED: 'true', LOG_LEVEL: 'warn', DATABASE_URL: t.url, REDIS_URL: r.url, QUEUE_PREFIX: `{${r.prefix}}`, INGEST_PORT: String(port) },
+      env: { PATH: process.env.PATH ?? '', OTEL_SDK_DISABLED: 'true', LOG_LEVEL: 'warn', DATABASE_URL: t.url, REDIS_URL: r.url, QUEUE_PREFIX: r.queuePrefix, INGEST_PORT: String(port) },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     let respondedAt = 0;

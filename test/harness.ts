@@ -66,6 +66,8 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
 
 export interface TestRedis {
   prefix: string;
+  /** The BullMQ prefix for this file's queues: `{prefix}`, braces keep a queue in one Cluster slot. */
+  queuePrefix: string;
   url: string;
   redis: Redis;
   cleanup(): Promise<void>;
@@ -78,6 +80,7 @@ export async function createTestRedis(): Promise<TestRedis> {
   const redis = new Redis(url, { maxRetriesPerRequest: null });
   return {
     prefix,
+    queuePrefix: `{${prefix}}`,
     url,
     redis,
     async cleanup() {

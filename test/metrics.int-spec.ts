@@ -32,7 +32,7 @@ describe('metrics and logs of the running apps', () => {
     sink = await startPageSink();
     const demo = await seedDemo(t.db, { secrets: secretBoxFromEnv(), webhookSinkUrl: sink.url, webhookSecret: WEBHOOK_SECRET });
     tenants = demo.tenants;
-    const env = { DATABASE_URL: t.url, REDIS_URL: r.url, QUEUE_PREFIX: `{${r.prefix}}`, DATABASE_POOL_SIZE: '4' };
+    const env = { DATABASE_URL: t.url, REDIS_URL: r.url, QUEUE_PREFIX: r.queuePrefix, DATABASE_POOL_SIZE: '4' };
     [api, ingest, worker] = await Promise.all([
       startAppProcess('api', env),
       startAppProcess('ingest', env),

@@ -61,7 +61,7 @@ describe('OIDC single sign-on against a live issuer', () => {
               ('lead@msp.example', 'Lead by e-mail', 'SOC_LEAD', NULL), ('gone@msp.example', 'Disabled', 'SOC_LEAD', 'okta|gone')`,
     );
     await t.owner.query(`UPDATE users SET disabled = true WHERE email = 'gone@msp.example'`);
-    api = await startAppProcess('api', { DATABASE_URL: t.url, REDIS_URL: r.url, QUEUE_PREFIX: `{${r.prefix}}`, OIDC_ISSUER: issuer, OIDC_AUDIENCE: AUDIENCE });
+    api = await startAppProcess('api', { DATABASE_URL: t.url, REDIS_URL: r.url, QUEUE_PREFIX: r.queuePrefix, OIDC_ISSUER: issuer, OIDC_AUDIENCE: AUDIENCE });
   }, 60_000);
 
   afterAll(async () => {

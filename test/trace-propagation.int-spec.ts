@@ -73,7 +73,7 @@ describe('one trace from ingest to the page', () => {
     const demo = await seedDemo(t.db, { secrets: secretBoxFromEnv(), webhookSinkUrl: receiverUrl, webhookSecret: WEBHOOK_SECRET });
     const tenantId = demo.tenants['riverside-water'];
 
-    const env = { DATABASE_URL: t.url, REDIS_URL: r.url, QUEUE_PREFIX: `{${r.prefix}}`, LOG_LEVEL: 'silent', DATABASE_POOL_SIZE: '4' };
+    const env = { DATABASE_URL: t.url, REDIS_URL: r.url, QUEUE_PREFIX: r.queuePrefix, LOG_LEVEL: 'silent', DATABASE_POOL_SIZE: '4' };
     const { bootstrapWorker } = require('../apps/worker/bootstrap') as typeof import('../apps/worker/bootstrap');
     const { bootstrapIngest, listeningPort } = require('../apps/ingest/bootstrap') as typeof import('../apps/ingest/bootstrap');
     const worker = await bootstrapWorker({ ...loadConfig(workerSchema, { ...env, WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_TIMEOUT_MS: '5000' }), WORKER_PORT: 0 }, { shutdownHooks: false });

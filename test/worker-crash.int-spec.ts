@@ -63,7 +63,7 @@ describe('worker killed mid-job', () => {
     const env = {
       DATABASE_URL: t.url,
       REDIS_URL: r.url,
-      QUEUE_PREFIX: `{${r.prefix}}`,
+      QUEUE_PREFIX: r.queuePrefix,
       DATABASE_POOL_SIZE: '6',
       WORKER_LOCK_DURATION_MS: '2000',
       WORKER_STALLED_INTERVAL_MS: '1000',
@@ -73,7 +73,7 @@ describe('worker killed mid-job', () => {
     processes.push(ingest);
     const key = demoSensorKey('riverside-water', 'zeek-control-span').key;
     for (const records of batches) expect((await postDemoBatch(ingest.base, key, records)).status).toBe(202);
-    const queue = new Queue('detect', { connection: queueConnection(r.url), prefix: `{${r.prefix}}` });
+    const queue = new Queue('detect', { connection: queueConnection(r.url), prefix: r.queuePrefix });
     queues.push(queue);
 
     const done = async () => Number((await t.owner.query(`SELECT count(*)::int AS n FROM ingest_batches WHERE status = 'DONE'`))[0].n);

@@ -59,6 +59,8 @@ export class ApiAppModule {
     const jwtSecret = resolveJwtSecret(config.JWT_SECRET, config.NODE_ENV, Boolean(sso), (m) => logger.warn(m));
     // The detection state's prefix, so the worker's incident changes arrive on this api's channel.
     const keyPrefix = options.redisKeyPrefix ?? detectionKeyPrefix(config.QUEUE_PREFIX);
+    // Tests pass their own key prefix; the braces keep each queue's keys in one Redis Cluster slot.
+    const queuePrefix = options.redisKeyPrefix ? `{${options.redisKeyPrefix}}` : config.QUEUE_PREFIX;
     const formatError = formatGraphqlError(logger);
     const schemaFile = options.schemaFile ?? (config.NODE_ENV === 'development' ? path.resolve(process.cwd(), 'schema.graphql') : false);
     const queues = queueConnection(config.REDIS_URL, config.REDIS_CLUSTER_NODES);
@@ -120,9 +122,9 @@ export class ApiAppModule {
         }),
         AuditModule,
         // Producers only (sla, deliver); tests get their own queue prefix.
-        BullModule.forRoot({ connection: queues, prefix: options.redisKeyPrefix ? `{${options.redisKeyPrefix}}` : config.QUEUE_PREFIX, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
+        BullModule.forRoot({ connection: queues, prefix: queuePrefix, defaultJobOptions: DEFAULT_JOB_OPTIONS }),
         SocAdminModule.forRoot({
-          ruleKeyPrefix: options.redisKeyPrefix ?? detectionKeyPrefix(config.QUEUE_PREFIX),
+          ruleKeyPrefix: keyPrefix,
           allowPrivateWebhooks: config.WEBHOOK_ALLOW_PRIVATE,
           secretBox: secretBoxFromEnv({ WATCHFLOOR_SECRET_KEY: config.WATCHFLOOR_SECRET_KEY, NODE_ENV: config.NODE_ENV }),
         }),
@@ -130,7 +132,7 @@ export class ApiAppModule {
         InventoryModule,
         EventSearchModule,
         TriageModule.forRoot({ channel: incidentChangesChannel(keyPrefix) }),
-        ReportingModule.forRoot({ queueConnection: queues, keyPrefix, queuePrefix: options.redisKeyPrefix ? `{${options.redisKeyPrefix}}` : config.QUEUE_PREFIX }),
+        ReportingModule.forRoot({ queueConnection: queues, keyPrefix, queuePrefix }),
         HealthModule.forRoot({
           useFactory: (ds: DataSource, redis: RedisClient): ReadinessCheck[] => [
             { name: 'postgres', check: () => databaseReadiness(ds) },

@@ -36,7 +36,7 @@ describe('paging over GraphQL: webhook endpoints, escalation policies, deliverie
     tok.lead = (await api.userWithToken(Role.SOC_LEAD, [tenantA])).token;
     tok.analyst = (await api.userWithToken(Role.SOC_ANALYST, [tenantA])).token;
     tok.custAdmin = (await api.userWithToken(Role.CUSTOMER_ADMIN, [tenantA])).token;
-    deliverQueue = new Queue<DeliverJobData>('deliver', { connection: queueConnection(api.redis.url), prefix: `{${api.redis.prefix}:}` });
+    deliverQueue = new Queue<DeliverJobData>('deliver', { connection: queueConnection(api.redis.url), prefix: api.queuePrefix });
   });
   afterAll(async () => {
     await deliverQueue.close();

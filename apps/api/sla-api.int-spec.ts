@@ -33,7 +33,7 @@ describe('SLA policies and Incident.sla over GraphQL', () => {
     tok.custAdmin = (await api.userWithToken(Role.CUSTOMER_ADMIN, [tenantA])).token;
     tok.custViewer = (await api.userWithToken(Role.CUSTOMER_VIEWER, [tenantA])).token;
     // The api app's queue prefix in tests ({<redisKeyPrefix>}).
-    slaQueue = new Queue<IncidentEventJobData>('sla', { connection: queueConnection(api.redis.url), prefix: `{${api.redis.prefix}:}` });
+    slaQueue = new Queue<IncidentEventJobData>('sla', { connection: queueConnection(api.redis.url), prefix: api.queuePrefix });
   });
   afterAll(async () => {
     await slaQueue.close();

@@ -29,7 +29,7 @@ export interface TestIngest {
 export async function startTestIngest(env: Record<string, string> = {}): Promise<TestIngest> {
   const t = await createTestDatabase({ poolSize: 2 });
   const r = await createTestRedis();
-  const prefix = `{${r.prefix}}`;
+  const prefix = r.queuePrefix;
   const config: IngestConfig = {
     ...loadConfig(ingestSchema, { DATABASE_URL: t.url, REDIS_URL: r.url, QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent', DATABASE_POOL_SIZE: '4', ...env }),
     INGEST_PORT: 0,

@@ -27,7 +27,7 @@ const partitions = new EventPartitionCache();
 beforeAll(async () => {
   t = await createTestDatabase();
   r = await createTestRedis();
-  queue = new Queue<DetectJobData>('detect', { connection: queueConnection(r.url), prefix: `{${r.prefix}}` });
+  queue = new Queue<DetectJobData>('detect', { connection: queueConnection(r.url), prefix: r.queuePrefix });
   tenantId = crypto.randomUUID();
   await t.owner.query(`INSERT INTO tenants (id, name, slug) VALUES ($1, 'Water', $2)`, [tenantId, `water-${tenantId.slice(0, 8)}`]);
   sensorId = await t.db.withScope(Scope.tenant(tenantId), async (tx) => (await createSensorWithKey(tx, { tenantId, name: 'eve', kind: 'SURICATA' })).sensor.id);
@@ -147,7 +147,7 @@ describe('batch reconciler', () => {
     await reconcileBatches(t.db, queue, { olderThanSeconds: 0 });
     const failing = new Worker<DetectJobData>('detect', async () => {
       throw new Error('detector crashed');
-    }, { connection: queueConnection(r.url), prefix: `{${r.prefix}}` });
+    }, { connection: queueConnection(r.url), prefix: r.queuePrefix });
     try {
       for (let i = 0; i < 100 && (await (await queue.getJob(batchId))?.getState()) !== 'failed'; i++) await new Promise((res) => setTimeout(res, 50));
     } finally {
@@ -196,7 +196,7 @@ describe('batch reconciler', () => {
   it('runs in the worker for the detect queue group', async () => {
     await queue.drain(true);
     const batchId = await commitBatch(1);
-    const config = { ...loadConfig(workerSchema, { DATABASE_URL: t.url, REDIS_URL: r.url, QUEUE_PREFIX: `{${r.prefix}}`, WORKER_QUEUES: 'detect', LOG_LEVEL: 'silent', RECONCILE_AFTER_SECONDS: '1' }), WORKER_PORT: 0 };
+    const config = { ...loadConfig(workerSchema, { DATABASE_URL: t.url, REDIS_URL: r.url, QUEUE_PREFIX: r.queuePrefix, WORKER_QUEUES: 'detect', LOG_LEVEL: 'silent', RECONCILE_AFTER_SECONDS: '1' }), WORKER_PORT: 0 };
     await new Promise((res) => setTimeout(res, 1100));
     const app = await bootstrapWorker(config, { shutdownHooks: false });
     try {

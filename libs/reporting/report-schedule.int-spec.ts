@@ -22,7 +22,7 @@ describe('monthly report schedulers (BullMQ, Postgres)', () => {
   beforeAll(async () => {
     t = await createTestDatabase();
     r = await createTestRedis();
-    queue = new Queue('reports', { connection: queueConnection(r.url), prefix: `{${r.prefix}}` }) as ReportsQueue;
+    queue = new Queue('reports', { connection: queueConnection(r.url), prefix: r.queuePrefix }) as ReportsQueue;
     await addTenant(berlin, 'Europe/Berlin', true);
     await addTenant(optedOut, 'Europe/Berlin', false);
   });

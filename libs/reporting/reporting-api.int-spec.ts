@@ -71,7 +71,7 @@ describe('reports through the API and the worker', () => {
 
   beforeAll(async () => {
     api = await startApiTestApp();
-    const prefix = `{${api.redis.prefix}:}`;
+    const prefix = api.queuePrefix;
     const connection = queueConnection(api.redis.url);
     reportsQueue = new Queue('reports', { connection, prefix }) as ReportsQueue;
     deliverQueue = new Queue<DeliverJobData>('deliver', { connection, prefix });

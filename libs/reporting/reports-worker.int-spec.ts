@@ -27,7 +27,7 @@ describe('worker wiring: the reports queue', () => {
         tenant, `t-${tenant.slice(0, 8)}`, optedOut, `t-${optedOut.slice(0, 8)}`,
       ]),
     );
-    const prefix = `{${r.prefix}}`;
+    const prefix = r.queuePrefix;
     const config = workerSchema.parse({ NODE_ENV: 'test', DATABASE_URL: t.url, REDIS_URL: r.url, LOG_LEVEL: 'silent', QUEUE_PREFIX: prefix, WORKER_QUEUES: 'reports' });
     app = await createHttpApp(WorkerAppModule.forRoot(config), { service: 'watchfloor-worker-test', logger: pino({ level: 'silent' }), shutdownHooks: false });
     await app.init();

@@ -6,21 +6,13 @@ import { planIncidentPaging, type PagingIncident, type Severity, type SlaAlert }
 import type { ScopedTx } from '@watchfloor/tenancy';
 import { isUuid } from '@watchfloor/tenancy';
 import { addBusinessSeconds, businessTime } from './calendar';
-import { createSlaClock, SLA_RESOLVED_STATUSES, type SlaClockState, type SlaPause, slaSnapshot } from './clock';
+import { createSlaClock, SLA_RESOLVED_STATUSES, type SlaClockState, type SlaPause, type SlaSnapshot, slaSnapshot } from './clock';
 import { slaNotificationsDue } from './notifications';
 import { activeSlaPolicy, getSlaPolicy, type SlaPolicyRecord, slaPolicyTargets } from './sla-policies';
 
 /** The API's `Incident.sla`. */
-export interface IncidentSla {
-  acknowledgeDueAt: Date;
-  resolveDueAt: Date;
-  acknowledgedAt: Date | null;
-  resolvedAt: Date | null;
-  acknowledgeBreached: boolean;
-  resolveBreached: boolean;
-  paused: boolean;
-  remainingSeconds: number | null;
-}
+export type IncidentSla = Pick<SlaSnapshot,
+  'acknowledgeDueAt' | 'resolveDueAt' | 'acknowledgedAt' | 'resolvedAt' | 'acknowledgeBreached' | 'resolveBreached' | 'paused' | 'remainingSeconds'>;
 
 /** The incident fields the snapshot reads (the Incident entity has them all). */
 export interface IncidentSlaFields {
@@ -53,7 +45,7 @@ export function incidentSlaSnapshot(row: IncidentSlaFields, policy: SlaPolicyRec
 }
 
 /** What the API shows of a clock snapshot (whole seconds remaining). */
-function toIncidentSla(s: ReturnType<typeof slaSnapshot>): IncidentSla {
+function toIncidentSla(s: SlaSnapshot): IncidentSla {
   return {
     acknowledgeDueAt: s.acknowledgeDueAt,
     resolveDueAt: s.resolveDueAt,

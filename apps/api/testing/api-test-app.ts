@@ -19,6 +19,8 @@ export interface ApiTestApp {
   url: string;
   t: TestDatabase;
   redis: TestRedis;
+  /** The BullMQ prefix the app's producers use (its redisKeyPrefix in braces). */
+  queuePrefix: string;
   gql<T = Record<string, any>>(token: string | null, query: string, variables?: Record<string, unknown>): Promise<GqlResult<T>>;
   /** Creates a user directly (fixture) and returns a bearer token obtained through `login`. */
   userWithToken(role: Role, tenantIds: string[], name?: string): Promise<{ id: string; email: string; token: string }>;
@@ -38,7 +40,8 @@ export async function startApiTestApp(options: ApiModuleOptions = {}): Promise<A
     JWT_SECRET: crypto.randomBytes(32).toString('hex'),
   });
   const logger = pino({ level: process.env.WF_TEST_LOG ?? 'silent' });
-  const app = await createHttpApp(ApiAppModule.forRoot(config, { schemaFile: false, redisKeyPrefix: `${redis.prefix}:`, logger, callerCacheMs: 0, ...options }), {
+  const redisKeyPrefix = `${redis.prefix}:`;
+  const app = await createHttpApp(ApiAppModule.forRoot(config, { schemaFile: false, redisKeyPrefix, logger, callerCacheMs: 0, ...options }), {
     service: 'watchfloor-api-test', logger, shutdownHooks: false,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -55,7 +58,7 @@ export async function startApiTestApp(options: ApiModuleOptions = {}): Promise<A
   }
 
   return {
-    app, url, t, redis, gql,
+    app, url, t, redis, gql, queuePrefix: `{${redisKeyPrefix}}`,
     async createTenant(name = `Tenant ${crypto.randomBytes(3).toString('hex')}`) {
       const id = crypto.randomUUID();
       await t.db.withScope(Scope.all('test fixture'), (tx) =>

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { checkCorrelationSet, compileCorrelation, conditionBounds, parseTimespan, refsWithoutOwnAlerts } from './correlation-compiler';
 import type { CompiledCorrelation } from './correlation.types';
+import { SPEC_ALIAS_CORRELATION } from './correlation-test-support';
 
 const SPEC_DIR = path.resolve(__dirname, '../../..', '../shared/corpora/sigma/sigma-specification');
 const SCHEMA_TESTS = path.join(SPEC_DIR, 'tests/schema/correlation');
@@ -146,16 +147,7 @@ describe('compileCorrelation accepts', () => {
   test('aliases mapping listed rules', () => {
     const c = ok({
       title: 'Alias',
-      correlation: {
-        type: 'temporal',
-        rules: ['internal_error', 'new_network_connection'],
-        'group-by': ['internal_ip', 'remote_ip'],
-        timespan: '10s',
-        aliases: {
-          internal_ip: { internal_error: 'destination.ip', new_network_connection: 'source.ip' },
-          remote_ip: { internal_error: 'source.ip', new_network_connection: 'destination.ip' },
-        },
-      },
+      correlation: SPEC_ALIAS_CORRELATION,
     });
     expect(c.aliases.internal_ip.new_network_connection).toBe('source.ip');
   });

@@ -1,12 +1,6 @@
-import { compileCorrelation } from './correlation-compiler';
 import { groupKeyOf, numericText, placeMatch, resolveFieldName, ruleIndexOf, scalarText } from './correlation-grouping';
-import type { CompiledCorrelation, CorrelationMatch } from './correlation.types';
-
-function compiled(doc: unknown): CompiledCorrelation {
-  const r = compileCorrelation(doc);
-  if (!r.ok) throw new Error(r.reason);
-  return r.correlation;
-}
+import type { CorrelationMatch } from './correlation.types';
+import { SPEC_ALIAS_CORRELATION, compiled } from './correlation-test-support';
 
 const m = (ruleRefs: string[], fields: Record<string, unknown>): CorrelationMatch => ({
   ruleRefs,
@@ -17,16 +11,7 @@ const m = (ruleRefs: string[], fields: Record<string, unknown>): CorrelationMatc
 
 const aliased = compiled({
   title: 'Alias',
-  correlation: {
-    type: 'temporal',
-    rules: ['internal_error', 'new_network_connection'],
-    'group-by': ['internal_ip', 'remote_ip'],
-    timespan: '10s',
-    aliases: {
-      internal_ip: { internal_error: 'destination.ip', new_network_connection: 'source.ip' },
-      remote_ip: { internal_error: 'source.ip', new_network_connection: 'destination.ip' },
-    },
-  },
+  correlation: SPEC_ALIAS_CORRELATION,
 });
 
 const distinct = compiled({

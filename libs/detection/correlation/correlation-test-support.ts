@@ -19,6 +19,18 @@ export function match(rule: string | string[], eventId: string, seconds: number,
   return { ruleRefs: Array.isArray(rule) ? rule : [rule], eventId, ts: at(seconds), fields: (name) => fields[name] };
 }
 
+/** The aliases example of the Sigma correlation specification: an error, then a connection, addresses swapped. */
+export const SPEC_ALIAS_CORRELATION = {
+  type: 'temporal',
+  rules: ['internal_error', 'new_network_connection'],
+  'group-by': ['internal_ip', 'remote_ip'],
+  timespan: '10s',
+  aliases: {
+    internal_ip: { internal_error: 'destination.ip', new_network_connection: 'source.ip' },
+    remote_ip: { internal_error: 'source.ip', new_network_connection: 'destination.ip' },
+  },
+};
+
 export function compiled(doc: unknown): CompiledCorrelation {
   const result = compileCorrelation(doc);
   if (!result.ok) throw new Error(`test rule refused: ${result.reason}`);

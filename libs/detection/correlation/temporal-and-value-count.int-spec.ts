@@ -1,6 +1,6 @@
 // value_count, temporal, temporal_ordered, aliases and chaining against the real Redis.
 import { createCorrelationEngine } from './correlation-engine';
-import { LATER, at, compiled, match, redisTestContext, windows } from './correlation-test-support';
+import { LATER, SPEC_ALIAS_CORRELATION, at, compiled, match, redisTestContext, windows } from './correlation-test-support';
 
 const ctx = redisTestContext();
 afterAll(() => ctx.cleanup());
@@ -133,16 +133,7 @@ describe('aliases (the specification example)', () => {
   const c = compiled({
     title: 'Error followed by connection',
     id: 'alias-example',
-    correlation: {
-      type: 'temporal',
-      rules: ['internal_error', 'new_network_connection'],
-      'group-by': ['internal_ip', 'remote_ip'],
-      timespan: '10s',
-      aliases: {
-        internal_ip: { internal_error: 'destination.ip', new_network_connection: 'source.ip' },
-        remote_ip: { internal_error: 'source.ip', new_network_connection: 'destination.ip' },
-      },
-    },
+    correlation: SPEC_ALIAS_CORRELATION,
   });
 
   test('groups events whose addresses sit in opposite fields', async () => {

@@ -167,7 +167,7 @@ describe('rule store (Postgres + Redis)', () => {
   });
 
   it('binds the service functions to the worker-visible counters through createRuleStore', async () => {
-    const store = createRuleStore(t.db, r.redis, `{${r.prefix}}`);
+    const store = createRuleStore(t.db, r.redis, r.queuePrefix);
     const rep = await store.importDetectionRules({ tenantId: tenantB, yaml: ruleYaml(crypto.randomUUID(), 'Via the store'), actor: 'api' });
     expect(rep.items[0].status).toBe('IMPORTED');
     expect(await r.redis.get(`${r.prefix}:rules:version:${tenantB}`)).toBe('1'); // what a worker with QUEUE_PREFIX {prefix} reads
