@@ -1,7 +1,7 @@
 // Pure: turns parsed records into rows for the events table, with in-batch deduplication and
 // per-line rejections. No database, no clock (receivedAt comes in through the parse options).
 import net from 'node:net';
-import { eventFingerprint, fingerprintToUuid, parseRecord, parseTextLine, SEVERITIES } from '@watchfloor/normalize';
+import { eventId, RecordParser, SEVERITIES } from '@watchfloor/normalize';
 import type { NormalizedEvent, ParseOptions, ParseResult, Severity } from '@watchfloor/normalize';
 import { IngestError } from './ingest.errors';
 
@@ -74,26 +74,29 @@ export class EventBatchAssembler {
   private rejectedCount = 0;
   private duplicates = 0;
   private records = 0;
+  private readonly parser: RecordParser;
 
   constructor(
     private readonly sensorId: string,
-    private readonly parseOptions: ParseOptions,
+    parseOptions: ParseOptions,
     private readonly maxEvents: number,
     /** Takes each new row as it is accepted; the assembler then keeps only the ids (finish() has no rows). */
     private readonly onRow?: (row: EventRow) => void,
-  ) {}
+  ) {
+    this.parser = new RecordParser(parseOptions);
+  }
 
   /** A text line (NDJSON, CEF or syslog-wrapped CEF); blank lines are skipped, not rejected. */
   addLine(lineNo: number, text: string): void {
     if (isBlank(text)) return;
     this.countRecord();
-    this.take(lineNo, parseTextLine(text, this.parseOptions), text);
+    this.take(lineNo, this.parser.line(text), text);
   }
 
   /** An already parsed JSON value (an element of a JSON array body, or the body's one object). */
   addRecord(lineNo: number, value: unknown): void {
     this.countRecord();
-    this.take(lineNo, parseRecord(value, this.parseOptions));
+    this.take(lineNo, this.parser.record(value));
   }
 
   reject(lineNo: number, error: string): void {
@@ -166,7 +169,7 @@ export function toEventRow(sensorId: string, event: NormalizedEvent, sourceText?
   const line = typeof sourceText === 'string' ? sourceText.trim() : undefined;
   let id: string;
   try {
-    id = fingerprintToUuid(eventFingerprint(sensorId, event, line));
+    id = eventId(sensorId, event, line);
   } catch (err) {
     return `cannot fingerprint the event: ${(err as Error).message}`;
   }

@@ -80,8 +80,10 @@ describe('writeEventBatch', () => {
     const [water] = tenants;
     const full = rowOf(water.sensorId, {
       ts: new Date('1999-12-31T23:59:59.123Z'), // before Postgres' epoch: a negative timestamp
-      category: 'intrusion', severity: 'CRITICAL', srcIp: '10.10.7.23', srcPort: 0, dstIp: '2001:db8::1:0:0:1', dstPort: 65535,
-      transport: 'tcp', appProtocol: 'modbus', communityId: '1:abc=', signature: 'Ünïcode ✓ 😀 "quoted" \\ back\\slash\ttab',
+      // Short text is copied by the encoder itself while it is ASCII: non-ASCII after ASCII, and the
+      // lengths either side of that path's limit (64), must come back as sent.
+      category: 'Pumpe Süd: intrusion', severity: 'CRITICAL', srcIp: '10.10.7.23', srcPort: 0, dstIp: '2001:db8::1:0:0:1', dstPort: 65535,
+      transport: 'tcp', appProtocol: 'm'.repeat(64), communityId: `1:${'c'.repeat(63)}`, signature: 'Ünïcode ✓ 😀 "quoted" \\ back\\slash\ttab',
       signatureId: '2100498', attackIds: ['T0855', 'T0836', 'with "quote" and \\ and , comma', ''], otProtocol: 'modbus', otFunction: 'write_single_register',
       otFunctionCode: -2147483648, otUnitId: 2147483647, otOperation: 'write', message: 'x'.repeat(3000),
       raw: { nested: { deep: [1, 2.5, 'three', null, true] }, text: 'é €', big: 12345678901234567890 },
@@ -95,8 +97,8 @@ describe('writeEventBatch', () => {
     const a = byId.get(full.id)!;
     expect((a.ts as Date).toISOString()).toBe('1999-12-31T23:59:59.123Z');
     expect(a).toMatchObject({
-      tenant_id: water.tenantId, sensor_id: water.sensorId, source_format: 'native', category: 'intrusion', severity: 4, src_ip: '10.10.7.23', src_port: 0,
-      dst_ip: '2001:db8::1:0:0:1', dst_port: 65535, transport: 'tcp', app_protocol: 'modbus', community_id: '1:abc=', signature: full.signature,
+      tenant_id: water.tenantId, sensor_id: water.sensorId, source_format: 'native', category: 'Pumpe Süd: intrusion', severity: 4, src_ip: '10.10.7.23', src_port: 0,
+      dst_ip: '2001:db8::1:0:0:1', dst_port: 65535, transport: 'tcp', app_protocol: full.appProtocol, community_id: full.communityId, signature: full.signature,
       signature_id: '2100498', attack_ids: full.attackIds, ot_function_code: -2147483648, ot_unit_id: 2147483647, ot_operation: 'write', message: full.message,
     });
     expect((a.received_at as Date).getTime()).toBe(receivedAt.getTime());

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { canonicalJson, eventFingerprint, fingerprintToUuid } from './event-fingerprint';
+import { canonicalJson, eventFingerprint, eventId, fingerprintToUuid } from './event-fingerprint';
 import type { NormalizedEvent, ParseOptions } from './normalized-event';
 import { parseRecord, parseTextLine } from './parse-record';
 
@@ -94,6 +94,19 @@ describe('eventFingerprint from the source line', () => {
     const line = JSON.stringify({ class_uid: 2004, time: 1718280000123, metadata: { uid: 'evt-1', product: { name: 'P' } }, message: 'm' });
     const e = event(line);
     expect(eventFingerprint('s1', e, line)).toBe(createHash('sha256').update('2:s1\nid:evt-1').digest('hex').slice(0, 32));
+  });
+});
+
+describe('eventId', () => {
+  it('is fingerprintToUuid of eventFingerprint, for ids, lines and raw alike', () => {
+    const fromLine = event(ALERT);
+    const withId = { ...fromLine, sensorEventId: 'evt-42' };
+    for (const [e, text] of [[fromLine, ALERT], [fromLine, undefined], [withId, ALERT]] as const) {
+      expect(eventId('sensor-1', e, text)).toBe(fingerprintToUuid(eventFingerprint('sensor-1', e, text)));
+    }
+    fc.assert(fc.property(fc.string(), fc.string(), (sensorId, line) => {
+      expect(eventId(sensorId, fromLine, line)).toBe(fingerprintToUuid(eventFingerprint(sensorId, fromLine, line)));
+    }), { numRuns: 200 });
   });
 });
 

@@ -56,6 +56,11 @@ export function canonicalJson(value: unknown): string {
  * id, while the same record serialized differently (other key order or spacing) is another event.
  */
 export function eventFingerprint(sensorId: string, event: NormalizedEvent, sourceText?: string): string {
+  return fingerprintHex(sensorId, event, sourceText).slice(0, 32);
+}
+
+/** The whole sha256 of eventFingerprint, as 64 hex characters. */
+function fingerprintHex(sensorId: string, event: NormalizedEvent, sourceText?: string): string {
   const head = `${sensorId.length}:${sensorId}\n`;
   const body =
     event.sensorEventId !== null
@@ -64,7 +69,15 @@ export function eventFingerprint(sensorId: string, event: NormalizedEvent, sourc
         ? `text:${sourceText.trim()}`
         : `raw:${canonicalJson(event.raw)}`;
   // One-shot hash (Node 20.12+, package.json engines >= 20.19): no Hash object per event.
-  return hash('sha256', head + body, 'hex').slice(0, 32);
+  return hash('sha256', head + body, 'hex');
+}
+
+/**
+ * The event's id: fingerprintToUuid(eventFingerprint(…)) without the round trip through a checked
+ * 32-character string (this runs for every ingested event).
+ */
+export function eventId(sensorId: string, event: NormalizedEvent, sourceText?: string): string {
+  return uuidFromHex(fingerprintHex(sensorId, event, sourceText));
 }
 
 /**
@@ -73,7 +86,11 @@ export function eventFingerprint(sensorId: string, event: NormalizedEvent, sourc
  */
 export function fingerprintToUuid(hex32: string): string {
   if (typeof hex32 !== 'string' || !HEX32.test(hex32)) throw new RangeError('fingerprintToUuid expects 32 hex characters');
-  const h = hex32.toLowerCase();
-  const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
+  return uuidFromHex(hex32.toLowerCase());
+}
+
+/** The first 32 of lower-case hex characters `h` as a version-8 UUID (see fingerprintToUuid). */
+function uuidFromHex(h: string): string {
+  const variant = '89ab'[parseInt(h[16], 16) & 0x3];
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

@@ -1,6 +1,6 @@
 import { detectFormat } from './format-detection';
 import type { ParseOptions } from './normalized-event';
-import { parseRecord, parseSuricataEve, parseTextLine, parseZeekLog } from './parse-record';
+import { parseRecord, parseSuricataEve, parseTextLine, parseZeekLog, RecordParser } from './parse-record';
 
 const OPTS: ParseOptions = { format: 'auto', receivedAt: new Date('2026-01-15T12:00:00Z') };
 
@@ -70,5 +70,22 @@ describe('parseRecord and parseTextLine', () => {
 
   it('a record with only ts and a declared Zeek log is read as Zeek', () => {
     expect(parseRecord({ ts: 1521911720.5, host: '10.0.0.1' }, { ...OPTS, declaredLog: 'known_hosts' })).toMatchObject({ ok: true, event: { sourceFormat: 'zeek', sourceLog: 'known_hosts' } });
+  });
+});
+
+describe('RecordParser', () => {
+  it('gives what parseTextLine and parseRecord give, line after line', () => {
+    const parser = new RecordParser(OPTS);
+    const lines = ['{"event_type":"flow","src_ip":"10.0.0.1"}', '  {"_path":"conn","ts":1521911720.5,"uid":"C1"}', '{"event_type":"flo', 'CEF:0|a|b|c|d|e|5|src=10.0.0.2', '[1]', 'plain text', ''];
+    for (const line of lines) expect(parser.line(line)).toEqual(parseTextLine(line, OPTS));
+    for (const value of [{ event_type: 'alert', alert: { signature: 'x' } }, 'CEF:0|a|b|c|d|e|5|', 42, null]) expect(parser.record(value)).toEqual(parseRecord(value, OPTS));
+  });
+
+  it('checks its options once and refuses every record with the reason', () => {
+    const parser = new RecordParser({ format: 'xml', receivedAt: OPTS.receivedAt } as unknown as ParseOptions);
+    const refused = { ok: false, error: expect.stringMatching(/^options\.format string "xml" is not auto/) };
+    expect(parser.line('{"event_type":"flow"}')).toEqual(refused);
+    expect(parser.record({ event_type: 'flow' })).toEqual(refused);
+    expect(parser.line(7 as unknown as string)).toEqual({ ok: false, error: 'line is number 7, not a string' });
   });
 });

@@ -50,21 +50,80 @@ function optionsError(opts: ParseOptions): string | null {
   return null;
 }
 
+function normalizerFailure(format: SourceFormat, err: unknown): ParseResult {
+  if (err instanceof RecordError) return fail(`${format}: ${err.message}`);
+  // Not expected: the fuzz tests hunt for these. Still reported, never thrown.
+  return fail(`${format}: internal parser error: ${errorText(err)}`);
+}
+
 function run(format: SourceFormat, parse: () => NormalizedEvent): ParseResult {
   try {
     return { ok: true, event: parse() };
   } catch (err) {
-    if (err instanceof RecordError) return fail(`${format}: ${err.message}`);
-    // Not expected: the fuzz tests hunt for these. Still reported, never thrown.
-    return fail(`${format}: internal parser error: ${errorText(err)}`);
+    return normalizerFailure(format, err);
   }
 }
 
-/** Normalizes one parsed JSON value (an object, or a string holding a CEF line). */
-export function parseRecord(record: unknown, opts: ParseOptions): ParseResult {
-  try {
-    const optsError = optionsError(opts);
-    if (optsError !== null) return fail(optsError);
+/**
+ * parseRecord and parseTextLine for many records with the same options (one request body): the
+ * options are checked once, not for every record. Never throws either: invalid options make every
+ * record fail with the reason.
+ */
+export class RecordParser {
+  private readonly optionsError: string | null;
+
+  constructor(private readonly opts: ParseOptions) {
+    let error: string | null;
+    try {
+      error = optionsError(opts);
+    } catch (err) {
+      error = `internal parser error: ${errorText(err)}`;
+    }
+    this.optionsError = error;
+  }
+
+  /** Normalizes one parsed JSON value (an object, or a string holding a CEF line). */
+  record(record: unknown): ParseResult {
+    if (this.optionsError !== null) return fail(this.optionsError);
+    try {
+      return this.checkedRecord(record);
+    } catch (err) {
+      return fail(`internal parser error: ${errorText(err)}`);
+    }
+  }
+
+  /** Normalizes one text line: a CEF line (bare or after a syslog header) or one JSON record. */
+  line(line: string): ParseResult {
+    const opts = this.opts;
+    try {
+      if (typeof line !== 'string') return fail(`line is ${describe(line)}, not a string`);
+      if (this.optionsError !== null) return fail(this.optionsError);
+      let start = line.charCodeAt(0) === 0xfeff ? 1 : 0;
+      while (start < line.length && (line[start] === ' ' || line[start] === '\t')) start++;
+      if (start >= line.length || line.trim() === '') return fail('empty line');
+      const first = line[start];
+
+      if (opts.format === 'cef') return run('cef', () => normalizeCefLine(line.slice(start), opts));
+      if (first === '{' || first === '[') {
+        let value: unknown;
+        try {
+          value = JSON.parse(start === 0 ? line : line.slice(start));
+        } catch (err) {
+          return fail(`${opts.format === 'auto' ? 'json' : opts.format}: invalid JSON: ${errorText(err)}`);
+        }
+        if (Array.isArray(value)) return fail('a JSON array is not one record: send one record per line');
+        return this.checkedRecord(value);
+      }
+      if (opts.format === 'auto' && line.includes('CEF:')) return run('cef', () => normalizeCefLine(line.slice(start), opts));
+      if (opts.format === 'auto') return fail("line is neither a JSON object nor a CEF line (no 'CEF:' marker)");
+      return fail(`${opts.format}: line is not a JSON object`);
+    } catch (err) {
+      return fail(`internal parser error: ${errorText(err)}`);
+    }
+  }
+
+  private checkedRecord(record: unknown): ParseResult {
+    const opts = this.opts;
     if (typeof record === 'string') {
       if (opts.format !== 'auto' && opts.format !== 'cef') return fail(`${opts.format}: record is a string, not a JSON object`);
       return run('cef', () => normalizeCefLine(record, opts));
@@ -79,41 +138,22 @@ export function parseRecord(record: unknown, opts: ParseOptions): ParseResult {
       return fail('unknown format: the object has none of the markers of Suricata EVE (event_type), Zeek (_path, id.orig_h, ts+uid), OCSF (class_uid+metadata) or native (schema "watchfloor.event/v1")');
     }
     if (format === 'cef') return fail('cef: expects a CEF text line, got a JSON object');
-    const normalize = JSON_NORMALIZERS[format];
-    return run(format, () => normalize(record, opts));
-  } catch (err) {
-    return fail(`internal parser error: ${errorText(err)}`);
+    try {
+      return { ok: true, event: JSON_NORMALIZERS[format](record, opts) };
+    } catch (err) {
+      return normalizerFailure(format, err);
+    }
   }
+}
+
+/** Normalizes one parsed JSON value (an object, or a string holding a CEF line). */
+export function parseRecord(record: unknown, opts: ParseOptions): ParseResult {
+  return new RecordParser(opts).record(record);
 }
 
 /** Normalizes one text line: a CEF line (bare or after a syslog header) or one JSON record. */
 export function parseTextLine(line: string, opts: ParseOptions): ParseResult {
-  try {
-    if (typeof line !== 'string') return fail(`line is ${describe(line)}, not a string`);
-    const optsError = optionsError(opts);
-    if (optsError !== null) return fail(optsError);
-    let start = line.charCodeAt(0) === 0xfeff ? 1 : 0;
-    while (start < line.length && (line[start] === ' ' || line[start] === '\t')) start++;
-    if (start >= line.length || line.trim() === '') return fail('empty line');
-    const first = line[start];
-
-    if (opts.format === 'cef') return run('cef', () => normalizeCefLine(line.slice(start), opts));
-    if (first === '{' || first === '[') {
-      let value: unknown;
-      try {
-        value = JSON.parse(line.slice(start));
-      } catch (err) {
-        return fail(`${opts.format === 'auto' ? 'json' : opts.format}: invalid JSON: ${errorText(err)}`);
-      }
-      if (Array.isArray(value)) return fail('a JSON array is not one record: send one record per line');
-      return parseRecord(value, opts);
-    }
-    if (opts.format === 'auto' && line.includes('CEF:')) return run('cef', () => normalizeCefLine(line.slice(start), opts));
-    if (opts.format === 'auto') return fail("line is neither a JSON object nor a CEF line (no 'CEF:' marker)");
-    return fail(`${opts.format}: line is not a JSON object`);
-  } catch (err) {
-    return fail(`internal parser error: ${errorText(err)}`);
-  }
+  return new RecordParser(opts).line(line);
 }
 
 type FormatOptions = Omit<ParseOptions, 'format'>;

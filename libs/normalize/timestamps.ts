@@ -26,12 +26,17 @@ const ZONE_OFFSETS_MIN = lookupTable<number>({
   IST: 330, JST: 540, KST: 540, AEST: 600, AEDT: 660,
 });
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function daysInMonth(year: number, month0: number): number {
-  return new Date(Date.UTC(year, month0 + 1, 0)).getUTCDate();
+  if (month0 !== 1) return DAYS_IN_MONTH[month0];
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
 }
 
-function checkRange(ms: number, field: string, shown: string): Date {
+/** `source` is the value as sent; it is formatted for the error only (this runs for every event). */
+function checkRange(ms: number, field: string, source: string | number): Date {
   if (!Number.isFinite(ms) || ms < MIN_TS_MS || ms >= MAX_TS_MS) {
+    const shown = typeof source === 'string' ? JSON.stringify(source.slice(0, 40)) : String(source);
     throw new RecordError(`${field} ${shown} is outside 1990-01-01..2099-12-31`);
   }
   return new Date(ms);
@@ -43,7 +48,7 @@ function buildUtc(field: string, text: string, y: number, mo: number, d: number,
   }
   // Date keeps milliseconds: microseconds and nanoseconds are truncated.
   const ms = fraction ? Number((fraction + '00').slice(0, 3)) : 0;
-  return checkRange(Date.UTC(y, mo, d, h, mi, s, ms) - offsetMin * 60_000, field, JSON.stringify(text.slice(0, 40)));
+  return checkRange(Date.UTC(y, mo, d, h, mi, s, ms) - offsetMin * 60_000, field, text);
 }
 
 /** ISO 8601 / RFC 3339 with optional fraction and zone ("+0000", "+00:00", "Z"); no zone means UTC. */
@@ -62,12 +67,12 @@ export function parseIsoTimestamp(text: string, field: string): Date {
 
 /** Seconds since the epoch (Zeek `ts`, float). */
 export function epochSecondsToDate(v: number, field: string): Date {
-  return checkRange(Math.round(v * 1000), field, String(v));
+  return checkRange(Math.round(v * 1000), field, v);
 }
 
 /** Milliseconds since the epoch (OCSF `time`). */
 export function epochMillisToDate(v: number, field: string): Date {
-  return checkRange(Math.round(v), field, String(v));
+  return checkRange(Math.round(v), field, v);
 }
 
 /** Zeek `ts`: epoch seconds as a number (or numeric string, as TSV gives it) or an ISO string. */
