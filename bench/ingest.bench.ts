@@ -139,7 +139,9 @@ async function freePort(): Promise<number> {
 
 async function startIngestProcess(env: Record<string, string>): Promise<IngestProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['-r', './dist/apps/ingest/instrument.js', 'dist/apps/ingest/main.js'], {
+  // BENCH_INGEST_NODE_FLAGS: extra node flags for the ingest process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const flags = (process.env.BENCH_INGEST_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...flags, '-r', './dist/apps/ingest/instrument.js', 'dist/apps/ingest/main.js'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'development', LOG_LEVEL: 'info', ...env, INGEST_PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
