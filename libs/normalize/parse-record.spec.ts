@@ -53,6 +53,16 @@ describe('parseRecord and parseTextLine', () => {
     expect(parseTextLine('{"event_type":"flow","bytes":1e400}', OPTS)).toEqual({ ok: false, error: 'record holds a number that is not finite (JSON overflow such as 1e400?)' });
   });
 
+  it('rejects values JSON.parse cannot produce, and more values than a record may hold', () => {
+    expect(parseRecord({ event_type: 'flow', at: new Date(0) }, OPTS)).toEqual({ ok: false, error: 'record holds a non-JSON object (Date)' });
+    expect(parseRecord({ event_type: 'flow', deep: [[{ f: () => 1 }]] }, OPTS)).toEqual({ ok: false, error: 'record holds a non-JSON value of type function' });
+    expect(parseRecord({ event_type: 'flow', n: [1, NaN] }, OPTS)).toEqual({ ok: false, error: 'record holds a number that is not finite (JSON overflow such as 1e400?)' });
+    expect(parseRecord({ event_type: 'flow', skipped: undefined, proto: null }, OPTS).ok).toBe(true);
+    const many = new Array<number>(2_000_000).fill(0); // + the record and event_type: over 2,000,000 values
+    expect(parseRecord({ event_type: 'flow', many }, OPTS)).toEqual({ ok: false, error: 'record holds more than 2000000 values' });
+    expect(parseRecord({ event_type: 'flow', many: many.slice(3) }, OPTS).ok).toBe(true); // exactly 2,000,000
+  });
+
   it('handles line shapes: BOM, leading blanks, CRLF, empty, arrays, broken JSON', () => {
     expect(parseTextLine('\ufeff  {"event_type":"flow"}\r\n', OPTS).ok).toBe(true);
     expect(parseTextLine('   ', OPTS)).toEqual({ ok: false, error: 'empty line' });
