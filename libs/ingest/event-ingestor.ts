@@ -91,19 +91,22 @@ export class EventIngestor {
     private readonly parsePool: EventParsePool,
   ) {}
 
-  /** Check the request's headers before reading any of its body (415/413 early). */
-  precheck(req: Pick<IngestRequest, 'contentType' | 'contentEncoding' | 'contentLength'>): void {
-    bodyKindOf(req.contentType);
-    parseContentEncoding(req.contentEncoding);
+  /**
+   * Check the request's headers before reading any of its body (415/413 early); returns how the
+   * body is to be read. The route calls it before admitting the request, ingest() again for callers
+   * that come straight to it.
+   */
+  precheck(req: Pick<IngestRequest, 'contentType' | 'contentEncoding' | 'contentLength'>): { kind: BodyKind; encoding: ReturnType<typeof parseContentEncoding> } {
+    const kind = bodyKindOf(req.contentType);
+    const encoding = parseContentEncoding(req.contentEncoding);
     if (req.contentLength !== undefined && req.contentLength > this.options.maxBodyBytes) {
       throw new IngestError('body_too_large', `the body exceeds the limit of ${this.options.maxBodyBytes} bytes`, { limitBytes: this.options.maxBodyBytes });
     }
+    return { kind, encoding };
   }
 
   async ingest(req: IngestRequest): Promise<IngestAccepted> {
-    this.precheck(req);
-    const kind = bodyKindOf(req.contentType);
-    const encoding = parseContentEncoding(req.contentEncoding);
+    const { kind, encoding } = this.precheck(req);
     const { principal } = req;
     const parseOptions: ParseOptions = {
       format: req.format as SourceFormat | 'auto',
