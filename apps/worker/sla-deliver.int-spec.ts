@@ -11,6 +11,7 @@ import { secretBoxFromEnv } from '@watchfloor/secrets';
 import { SLA_SWEEP_SCHEDULER_ID, type SlaCheckJobData } from '@watchfloor/sla';
 import { Scope } from '@watchfloor/tenancy';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '../../test/harness';
+import { until } from '../../test/until';
 import { handleDeliverJob } from './deliver.processor';
 import { handleSlaJob, type SlaJobData } from './sla.processor';
 import { WorkerAppModule } from './worker-app.module';
@@ -40,15 +41,9 @@ async function startReceiver() {
   return { hits, scripts, url: (p: string) => `http://127.0.0.1:${port}${p}`, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+// The receiver is polled every 50 ms for at most 15 s.
+const WAIT_MS = 15_000;
+const POLL_MS = 50;
 
 const typeOf = (h: Hit) => JSON.parse(h.body).type as string;
 
@@ -126,14 +121,19 @@ describe('sla and deliver queues (integration: BullMQ, Postgres, a receiver on 1
       await sla.add(INCIDENT_EVENT_JOB, opened, { jobId: incidentEventJobId(opened) });
       await sla.add(INCIDENT_EVENT_JOB, opened, { jobId: incidentEventJobId(opened) }); // a replay is a no-op
 
-      const a = await waitFor('retry to reach /direct/a', () => {
-        const hits = receiver.hits.filter((h) => h.path === '/direct/a');
-        return hits.length >= 2 && hits;
-      });
+      const a = await until(
+        'retry to reach /direct/a',
+        () => {
+          const hits = receiver.hits.filter((h) => h.path === '/direct/a');
+          return hits.length >= 2 ? hits : undefined;
+        },
+        WAIT_MS,
+        POLL_MS,
+      );
       expect(a).toHaveLength(2);
       expect(a[0].headers['webhook-id']).toBe(a[1].headers['webhook-id']);
       expect(a.map(typeOf)).toEqual(['incident.triggered', 'incident.triggered']);
-      const b = await waitFor('level 2', () => receiver.hits.find((h) => h.path === '/direct/b'));
+      const b = await until('level 2', () => receiver.hits.find((h) => h.path === '/direct/b'), WAIT_MS, POLL_MS);
       expect(typeOf(b)).toBe('incident.escalated');
       const [row] = await t.owner.query(`SELECT status, attempt_count FROM deliveries WHERE tenant_id = $1 AND event_type = 'incident.triggered'`, [tenantId]);
       expect(row).toEqual({ status: 'DELIVERED', attempt_count: 2 });
@@ -171,11 +171,11 @@ describe('sla and deliver queues (integration: BullMQ, Postgres, a receiver on 1
       ]);
       const id = await incident();
       await sla.add(INCIDENT_EVENT_JOB, event(id, 'incident.opened', 1), { jobId: incidentEventJobId(event(id, 'incident.opened', 1)) });
-      await waitFor('level 2', () => receiver.hits.find((h) => h.path === '/app/b'));
+      await until('level 2', () => receiver.hits.find((h) => h.path === '/app/b'), WAIT_MS, POLL_MS);
       await t.owner.query(`UPDATE incidents SET status = 'ACKNOWLEDGED', acknowledged_at = now() WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
       const ack = event(id, 'incident.acknowledged', 2);
       await sla.add(INCIDENT_EVENT_JOB, ack, { jobId: incidentEventJobId(ack) });
-      await waitFor('acknowledgements', () => receiver.hits.filter((h) => h.path.startsWith('/app/') && typeOf(h) === 'incident.acknowledged').length === 2);
+      await until('acknowledgements', () => receiver.hits.filter((h) => h.path.startsWith('/app/') && typeOf(h) === 'incident.acknowledged').length === 2 || undefined, WAIT_MS, POLL_MS);
       await new Promise((res) => setTimeout(res, 6500)); // past level 3's delay
       const paths = receiver.hits.filter((h) => h.path.startsWith('/app/'));
       expect(paths.map((h) => `${h.path} ${typeOf(h)}`).sort()).toEqual(['/app/a incident.acknowledged', '/app/a incident.triggered', '/app/b incident.acknowledged', '/app/b incident.escalated']);

@@ -29,9 +29,12 @@ describe('canonicalJson', () => {
 describe('eventFingerprint', () => {
   it('is 32 lower-case hex chars: sha256 over the framed sensor id and canonical raw', () => {
     const e = event(ALERT);
-    const expected = createHash('sha256').update(`9:sensor-01\nraw:${canonicalJson(JSON.parse(ALERT))}`).digest('hex').slice(0, 32);
+    // ALERT's canonical form written out by hand (keys sorted at every level), not canonicalJson's.
+    const canonical =
+      '{"alert":{"severity":2,"signature":"ET SCAN Potential SSH Scan","signature_id":2001219},"dest_ip":"10.47.8.150","dest_port":22,' +
+      '"event_type":"alert","proto":"TCP","src_ip":"0.0.0.0","src_port":26078,"timestamp":"2018-03-24T14:37:19.037299-0600"}';
+    const expected = createHash('sha256').update(`9:sensor-01\nraw:${canonical}`).digest('hex').slice(0, 32);
     expect(eventFingerprint('sensor-01', e)).toBe(expected);
-    expect(expected).toMatch(/^[0-9a-f]{32}$/);
   });
 
   it('the same record gives the same id, parsed twice or resent later', () => {

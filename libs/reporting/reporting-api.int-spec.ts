@@ -1,9 +1,12 @@
 import crypto from 'node:crypto';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { Queue, Worker } from 'bullmq';
 import { Role } from '@watchfloor/auth';
 import type { DeliverJobData } from '@watchfloor/paging';
 import { queueConnection, type ReportJobData } from '@watchfloor/queue';
 import { Scope } from '@watchfloor/tenancy';
+import { startTracing, stopTracing } from '@watchfloor/telemetry';
 import { seedIncident } from '../../apps/api/testing/incident-fixtures';
 import { startApiTestApp, type ApiTestApp } from '../../apps/api/testing/api-test-app';
 import { runReportJob } from './report-jobs';
@@ -68,8 +71,14 @@ describe('reports through the API and the worker', () => {
   let tenantB: string;
   let endpointId: string;
   const tokens: Record<string, string> = {};
+  // Tracing on, so generateReport has a request span whose context it can put into the job. As in
+  // test/trace-propagation.int-spec.ts, the HTTP server instrumentation is applied to node's core
+  // modules by hand (Jest's module registry hides them from the SDK's load hooks), and undone after.
+  const httpModules = new HttpInstrumentation().getModuleDefinitions();
 
   beforeAll(async () => {
+    startTracing('reporting-api-test', { exporter: new InMemorySpanExporter(), simple: true });
+    for (const definition of httpModules) definition.patch?.(require(definition.name), process.versions.node);
     api = await startApiTestApp();
     const prefix = api.queuePrefix;
     const connection = queueConnection(api.redis.url);
@@ -129,6 +138,8 @@ describe('reports through the API and the worker', () => {
     await reportsQueue.close();
     await deliverQueue.close();
     await api.close();
+    for (const definition of httpModules) definition.unpatch?.(require(definition.name), process.versions.node);
+    await stopTracing();
   });
 
   async function untilStatus(token: string, id: string, wanted: string[], ms = 60_000): Promise<Row> {
@@ -173,14 +184,29 @@ describe('reports through the API and the worker', () => {
   });
 
   it('generateReport → reports job → READY; pdf, csv and json downloads are the stored artefacts; report.ready delivery recorded once', async () => {
-    const res = await api.gql(tokens[Role.CUSTOMER_ADMIN], `mutation($t: ID!, $f: DateTime!, $to: DateTime!) { generateReport(tenantId: $t, from: $f, to: $to) { id tenantId status kind from to formats { format } } }`, { t: tenantA, f: FROM, to: TO });
+    // The caller's W3C trace context: the job must carry the same trace onward.
+    const traceId = crypto.randomBytes(16).toString('hex');
+    const callerSpanId = crypto.randomBytes(8).toString('hex');
+    const res = (await (
+      await fetch(`${api.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[Role.CUSTOMER_ADMIN]}`, traceparent: `00-${traceId}-${callerSpanId}-01` },
+        body: JSON.stringify({
+          query: `mutation($t: ID!, $f: DateTime!, $to: DateTime!) { generateReport(tenantId: $t, from: $f, to: $to) { id tenantId status kind from to formats { format } } }`,
+          variables: { t: tenantA, f: FROM, to: TO },
+        }),
+      })
+    ).json()) as { data?: Row; errors?: unknown[] };
     expect(res.errors).toBeUndefined();
     const queued = res.data!.generateReport;
     expect(queued).toMatchObject({ tenantId: tenantA, status: 'QUEUED', kind: 'ON_DEMAND', from: FROM, to: TO, formats: [] });
     const job = await reportsQueue.getJob(queued.id);
     expect(job?.name).toBe('generate');
     expect(job?.data).toMatchObject({ tenantId: tenantA, reportId: queued.id });
-    expect(job?.data.trace).toBeDefined();
+    const traceparent = job?.data.trace?.traceparent;
+    expect(traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
+    // same trace as the request, parented by the API's own span (not the caller's), sampled
+    expect(traceparent!.split('-')).toEqual(['00', traceId, expect.not.stringMatching(callerSpanId), '01']);
 
     expect((await download(tokens[Role.CUSTOMER_VIEWER], queued.id, 'pdf')).status).toBe(409);
     const listed = await api.gql(tokens[Role.CUSTOMER_VIEWER], `query($t: ID!) { reports(tenantId: $t) { id status } }`, { t: tenantA });
