@@ -4,14 +4,12 @@
 import crypto from 'node:crypto';
 import { Queue } from 'bullmq';
 import { loadConfig, workerSchema } from '@watchfloor/config';
-import { createCorrelationEngine } from '@watchfloor/detection/correlation';
-import { createDetector } from '@watchfloor/detection/pipeline';
-import { createRuleVersions, createTenantRuleCache, importShippedRules } from '@watchfloor/detection/rules';
 import type { IncidentChange } from '@watchfloor/incidents';
 import { incidentChangesChannel, isIncidentChangeMessage, queueConnection } from '@watchfloor/queue';
 import { startTestIngest, type TestIngest } from '../apps/ingest/ingest-test-app';
 import { bootstrapWorker } from '../apps/worker/bootstrap';
 import { allowedRecords, attackRecords, insertZeekBatch, seedPlant } from '../libs/detection/pipeline/__fixtures__/plant';
+import { testDetector } from './detector';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from './harness';
 
 const REGISTER_WRITE_RULE = 'cf24f6e0-ad53-4bad-a748-524caa32b8e3';
@@ -32,22 +30,13 @@ describe('end to end: OT attack → alerts → one incident', () => {
   });
 
   it('raises segmentation, control write, the OT Sigma write rule and the scan correlation, grouped into one CRITICAL incident', async () => {
-    const versions = createRuleVersions(r.redis, `${r.prefix}:`);
-    await importShippedRules(t.db, versions);
-    const plant = await seedPlant(t.owner);
     const emitted: IncidentChange[] = [];
+    const detector = await testDetector(t, r, { emit: async (_tenant, changes) => void emitted.push(...changes) });
+    const plant = await seedPlant(t.owner);
     const published: string[] = [];
     sub = r.redis.duplicate();
     await sub.subscribe(incidentChangesChannel(`${r.prefix}:`));
     sub.on('message', (_c, m) => published.push(m));
-    const detector = createDetector({
-      db: t.db,
-      redis: r.redis,
-      rules: createTenantRuleCache(t.db, versions),
-      correlation: createCorrelationEngine({ redis: r.redis, prefix: `${r.prefix}:` }),
-      keyPrefix: `${r.prefix}:`,
-      emit: async (_tenant, changes) => void emitted.push(...changes),
-    });
     const start = new Date(Date.now() - 10 * 60_000);
     const { batchId } = await insertZeekBatch(t.db, plant, [...attackRecords(start), ...allowedRecords(start)]);
 

@@ -1,9 +1,6 @@
 // The demo's path from an OT attack to the on-call sink: the detect pipeline opens a CRITICAL
 // incident and emits `incident.opened`; the sla job starts its clock and pages level 1; the
 // deliver job signs and posts it; the demo sink verifies it and prints one line.
-import { createCorrelationEngine } from '@watchfloor/detection/correlation';
-import { createDetector } from '@watchfloor/detection/pipeline';
-import { createRuleVersions, createTenantRuleCache, importShippedRules } from '@watchfloor/detection/rules';
 import type { IncidentChange } from '@watchfloor/incidents';
 import { createWebhookEndpoint, type DeliverJobData, generateWebhookSecret, upsertEscalationPolicy } from '@watchfloor/paging';
 import { INCIDENT_EVENT_JOB, type IncidentEventJobData } from '@watchfloor/queue';
@@ -12,6 +9,7 @@ import { upsertSlaPolicy } from '@watchfloor/sla';
 import { Scope } from '@watchfloor/tenancy';
 import { attackRecords, insertZeekBatch, seedPlant } from '../../libs/detection/pipeline/__fixtures__/plant';
 import { startWebhookSink, type WebhookSink } from '../../libs/demo/webhook-sink';
+import { testDetector } from '../../test/detector';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '../../test/harness';
 import { handleDeliverJob } from './deliver.processor';
 import { handleSlaJob } from './sla.processor';
@@ -36,8 +34,8 @@ describe('attack → incident → SLA clock → verified page at the demo sink',
   });
 
   it('pages the on-call sink once for the CRITICAL incident, with its SLA due times stored', async () => {
-    const versions = createRuleVersions(r.redis, `${r.prefix}:`);
-    await importShippedRules(t.db, versions);
+    const changes: IncidentChange[] = [];
+    const detector = await testDetector(t, r, { emit: async (_tenant, c) => void changes.push(...c) });
     const plant = await seedPlant(t.owner);
     const tenantId = plant.tenantId;
     await t.db.withScope(Scope.tenant(tenantId), async (tx) => {
@@ -46,15 +44,6 @@ describe('attack → incident → SLA clock → verified page at the demo sink',
       await upsertEscalationPolicy(tx, { tenantId, name: 'Default on-call', minSeverity: 'MEDIUM', levels: [{ delaySeconds: 0, webhookEndpointIds: [ep.endpoint.id] }] });
     });
 
-    const changes: IncidentChange[] = [];
-    const detector = createDetector({
-      db: t.db,
-      redis: r.redis,
-      rules: createTenantRuleCache(t.db, versions),
-      correlation: createCorrelationEngine({ redis: r.redis, prefix: `${r.prefix}:` }),
-      keyPrefix: `${r.prefix}:`,
-      emit: async (_tenant, c) => void changes.push(...c),
-    });
     const { batchId } = await insertZeekBatch(t.db, plant, attackRecords(new Date(Date.now() - 10 * 60_000)));
     expect((await detector.detectBatch({ tenantId, batchId, now: new Date() })).status).toBe('done');
     expect(changes.map((c) => c.type)).toEqual(['incident.opened']);

@@ -1,10 +1,8 @@
 // Detection metrics count what a batch's committed transaction wrote: a re-run of the batch adds nothing.
-import { createCorrelationEngine } from '@watchfloor/detection/correlation';
-import { createRuleVersions, createTenantRuleCache, importShippedRules } from '@watchfloor/detection/rules';
 import { metricsRegistry } from '@watchfloor/telemetry';
+import { testDetector } from '../../../test/detector';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '../../../test/harness';
 import { allowedRecords, attackRecords, insertZeekBatch, seedPlant } from './__fixtures__/plant';
-import { createDetector } from './detect-batch';
 
 async function sum(name: string, labels: Record<string, string> = {}): Promise<number> {
   const metric = metricsRegistry.getSingleMetric(name);
@@ -26,16 +24,8 @@ describe('detection metrics', () => {
   });
 
   it('count rules evaluated, alerts by severity and incidents opened once per committed batch', async () => {
-    const versions = createRuleVersions(r.redis, `${r.prefix}:`);
-    await importShippedRules(t.db, versions);
+    const detector = await testDetector(t, r);
     const plant = await seedPlant(t.owner);
-    const detector = createDetector({
-      db: t.db,
-      redis: r.redis,
-      rules: createTenantRuleCache(t.db, versions),
-      correlation: createCorrelationEngine({ redis: r.redis, prefix: `${r.prefix}:` }),
-      keyPrefix: `${r.prefix}:`,
-    });
     const start = new Date(Date.now() - 10 * 60_000);
     const { batchId } = await insertZeekBatch(t.db, plant, [...attackRecords(start), ...allowedRecords(start)]);
     const result = await detector.detectBatch({ tenantId: plant.tenantId, batchId, now: new Date() });
