@@ -3,7 +3,7 @@ import { type Caller, isCustomer, Role } from '@watchfloor/auth';
 import { DomainError, DomainErrorCode, invalidInput, notFound } from '@watchfloor/errors';
 import type { ScopedTx } from '@watchfloor/tenancy';
 import { checkTransition, IncidentStatus, isOpen, type Severity, transitionEffects } from './incident-workflow';
-import { incidentById } from './incident-store';
+import { INCIDENT_COLUMNS, incidentById } from './incident-store';
 import { type ActivityRow, CommentVisibility, type IncidentRow, type SuppressionInput } from './triage.types';
 
 /** What a triage operation changed: published to subscribers after the transaction commits. */
@@ -55,11 +55,18 @@ async function audit(tx: ScopedTx, caller: Caller, incident: IncidentRow, action
   });
 }
 
-/** Applies column changes and bumps the version; returns the incident as it now is. */
+/**
+ * Applies column changes and bumps the version; returns the incident as it now is. RETURNING
+ * reads the updated row in the same statement (no second SELECT); the alias `i` is the one
+ * INCIDENT_COLUMNS expects. The row is locked by the caller, so exactly one row comes back.
+ */
 async function updateIncident(tx: ScopedTx, incident: IncidentRow, sets: string[], params: unknown[]): Promise<IncidentRow> {
   const all = [...sets, 'version = version + 1', 'updated_at = now()'];
-  await tx.query(`UPDATE incidents SET ${all.join(', ')} WHERE tenant_id = $1 AND id = $2`, [incident.tenantId, incident.id, ...params]);
-  return (await incidentById(tx, incident.id))!;
+  const [row] = await tx.query<IncidentRow>(
+    `UPDATE incidents AS i SET ${all.join(', ')} WHERE i.tenant_id = $1 AND i.id = $2 RETURNING ${INCIDENT_COLUMNS}`,
+    [incident.tenantId, incident.id, ...params],
+  );
+  return row;
 }
 
 async function applyStatus(tx: ScopedTx, caller: Caller, incident: IncidentRow, to: IncidentStatus, extraSets: string[] = [], extraParams: unknown[] = []): Promise<IncidentRow> {
