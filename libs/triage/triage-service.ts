@@ -23,12 +23,17 @@ export { ACTIVITY_COLUMNS };
 async function lockIncident(tx: ScopedTx, id: string, expectedVersion: number | null | undefined): Promise<IncidentRow> {
   const incident = await incidentById(tx, id, true);
   if (!incident) throw notFound('incident', id);
+  checkVersion(incident, id, expectedVersion);
+  return incident;
+}
+
+/** Stale expectedVersion → CONFLICT; `id` is the id as the caller gave it (it appears in the message). */
+function checkVersion(incident: IncidentRow, id: string, expectedVersion: number | null | undefined): void {
   if (expectedVersion !== null && expectedVersion !== undefined && incident.version !== expectedVersion) {
     throw new DomainError(DomainErrorCode.StaleVersion, `incident ${id} is at version ${incident.version}, not ${expectedVersion}: reload and retry`, {
       currentVersion: incident.version,
     });
   }
-  return incident;
 }
 
 async function addActivity(
@@ -176,14 +181,18 @@ export async function mergeIncidents(tx: ScopedTx, caller: Caller, targetId: str
   if (!unique.length) throw invalidInput('sourceIds must name at least one incident');
   if (unique.includes(targetId)) throw invalidInput('an incident cannot be merged into itself');
   const ids = [targetId, ...unique].sort();
-  const locked = await tx.query<{ id: string }>(`SELECT id FROM incidents WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
-  const missing = ids.filter((id) => !locked.some((l) => l.id === id));
+  // One statement locks and reads the target and every source (rather than one read per source);
+  // the checks below then run in the same order as before, on these rows.
+  const locked = await tx.query<IncidentRow>(`SELECT ${INCIDENT_COLUMNS} FROM incidents i WHERE i.id = ANY($1::uuid[]) ORDER BY i.id FOR UPDATE`, [ids]);
+  const byId = new Map(locked.map((row) => [row.id, row]));
+  const missing = ids.filter((id) => !byId.has(id));
   if (missing.length) throw notFound('incident', missing.join(', '));
-  const target = await lockIncident(tx, targetId, expectedVersion);
+  const target = byId.get(targetId)!;
+  checkVersion(target, targetId, expectedVersion);
   if (!isOpen(target.status)) throw invalidInput(`the target incident is ${target.status}; merge into an open incident`);
   const sources: IncidentRow[] = [];
   for (const id of unique) {
-    const source = (await incidentById(tx, id))!;
+    const source = byId.get(id)!;
     if (source.tenantId !== target.tenantId) throw invalidInput('incidents of different tenants cannot be merged');
     if (source.mergedIntoId) throw invalidInput(`incident ${id} was already merged into ${source.mergedIntoId}`);
     sources.push(source);
