@@ -1,7 +1,5 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { Scope, TenantDb } from '@watchfloor/tenancy';
-import { notFound } from '@watchfloor/errors';
-import { AuthPayloadObject, presentUser, UserObject, type UserRecord } from './auth.types';
+import { AuthPayloadObject, presentUser, UserObject } from './auth.types';
 import type { Caller } from './caller';
 import { IdentityService, type IssuedTokens } from './identity.service';
 import type { ApiContext } from './request-context';
@@ -9,23 +7,11 @@ import { Ctx, CurrentCaller, Public } from './roles.guard';
 
 @Resolver()
 export class AuthResolver {
-  constructor(
-    private readonly identity: IdentityService,
-    private readonly db: TenantDb,
-  ) {}
+  constructor(private readonly identity: IdentityService) {}
 
-  private async payload(tokens: IssuedTokens): Promise<AuthPayloadObject> {
-    // The signed-in user's own record: memberships are read in the all scope, restricted to them.
-    const [user] = await this.db.withScope(Scope.all('sign-in payload'), (tx) =>
-      tx.query<UserRecord>(
-        `SELECT u.id, u.email, u.display_name AS "displayName", u.role,
-                coalesce((SELECT array_agg(m.tenant_id::text ORDER BY m.tenant_id) FROM memberships m WHERE m.user_id = u.id), '{}') AS "tenantIds"
-         FROM users u WHERE u.id = $1`,
-        [tokens.userId],
-      ),
-    );
-    if (!user) throw notFound('user');
-    return { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, accessTokenExpiresAt: tokens.expiresAt, user: presentUser(user, null) };
+  /** The user comes with the tokens (resolved once, with memberships, by IdentityService): no second read. */
+  private payload(tokens: IssuedTokens): AuthPayloadObject {
+    return { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, accessTokenExpiresAt: tokens.expiresAt, user: presentUser(tokens.user, null) };
   }
 
   @Public()

@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import type { TenantDb } from '@watchfloor/tenancy';
 import { DomainError, DomainErrorCode } from '@watchfloor/errors';
 import { signAccessToken, tokenAlgorithm, verifyAccessToken } from './access-tokens';
+import type { UserRecord } from './auth.types';
 import { resolveCaller, type Caller } from './caller';
 import { DEFAULT_LOGIN_THROTTLE, LoginThrottle, type LoginThrottleOptions } from './login-throttle';
 import { createOidcVerifier, type OidcVerifier } from './oidc';
@@ -34,6 +35,8 @@ export interface IssuedTokens {
   refreshToken: string;
   expiresAt: Date;
   userId: string;
+  /** The signed-in user as resolved for the tokens, so the sign-in payload need not read it again. */
+  user: UserRecord;
 }
 
 const LOGIN_FAILED = 'invalid email or password, or too many attempts: try again later';
@@ -80,7 +83,7 @@ export class IdentityService {
       await tx.query(`UPDATE users SET last_login_at = now() WHERE id = $1`, [user.id]);
       return issueRefreshToken(tx, user.id, this.options.refreshTtlSeconds);
     });
-    return { ...this.accessTokenFor(caller), refreshToken: refresh.token, userId: user.id };
+    return { ...this.accessTokenFor(caller), refreshToken: refresh.token, userId: user.id, user: userRecordOf(caller) };
   }
 
   async refresh(presented: string): Promise<IssuedTokens> {
@@ -89,7 +92,7 @@ export class IdentityService {
     if (result.kind !== 'rotated') throw new DomainError(DomainErrorCode.RefreshTokenInvalid, 'refresh token is invalid, expired or already used');
     const caller = await resolveCaller(this.db, { userId: result.userId }, 'refresh');
     if (!caller) throw new DomainError(DomainErrorCode.RefreshTokenInvalid, 'refresh token is invalid, expired or already used');
-    return { ...this.accessTokenFor(caller), refreshToken: result.token, userId: caller.userId };
+    return { ...this.accessTokenFor(caller), refreshToken: result.token, userId: caller.userId, user: userRecordOf(caller) };
   }
 
   private accessTokenFor(caller: Caller): { accessToken: string; expiresAt: Date } {
@@ -141,6 +144,11 @@ export class IdentityService {
     }
     throw new DomainError(DomainErrorCode.NotAuthenticated, 'invalid access token');
   }
+}
+
+/** The user record of a resolved caller: its own memberships (all of them, read in the all scope) as tenantIds. */
+function userRecordOf(caller: Caller): UserRecord {
+  return { id: caller.userId, email: caller.email, displayName: caller.displayName, role: caller.role, tenantIds: [...caller.tenantIds] };
 }
 
 /** JWT_SECRET, or in development and test a random one for this process (tokens die with it). */
