@@ -91,6 +91,8 @@ interface Working {
   srcIps: Set<string>;
   alerts: AlertForIncident[];
   reopened: boolean;
+  /** Position among the batch's incidents: breaks ties between equally recent candidates. */
+  order: number;
 }
 
 const OPEN = ['NEW', 'ACKNOWLEDGED', 'INVESTIGATING', 'AWAITING_CUSTOMER', 'CONTAINED'];
@@ -115,7 +117,8 @@ function ipText(ip: string): string {
 
 /**
  * Groups the alerts into incidents and writes everything. Call inside the transaction that
- * inserted the alerts; it takes the tenant's incident lock itself. Returns the domain events.
+ * inserted the alerts; it takes the tenant's incident lock itself and leaves out alerts another
+ * writer attached while it waited for the lock. Returns the domain events.
  */
 export async function writeIncidentsForAlerts(tx: ScopedTx, input: WriteIncidentsInput): Promise<IncidentChange[]> {
   if (input.alerts.length === 0) return [];
@@ -128,8 +131,16 @@ export async function writeIncidentsForAlerts(tx: ScopedTx, input: WriteIncident
 
 async function writeIncidents(tx: ScopedTx, input: WriteIncidentsInput): Promise<IncidentChange[]> {
   const { tenantId, settings, now } = input;
+  // The lock serialises the tenant's writers before they read candidates; under it, alerts a
+  // concurrent writer attached while this one waited are left out.
   await tx.query(`SELECT pg_advisory_xact_lock(hashtext('wf:incidents:' || $1::text))`, [tenantId]);
-  const alerts = [...input.alerts].sort((a, b) => a.ts.getTime() - b.ts.getTime() || (a.id < b.id ? -1 : 1));
+  const unattached = await tx.query<{ id: string }>(`SELECT id FROM alerts WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND incident_id IS NULL`, [
+    tenantId,
+    input.alerts.map((a) => a.id),
+  ]);
+  const unattachedIds = new Set(unattached.map((r) => r.id));
+  const alerts = input.alerts.filter((a) => unattachedIds.has(a.id)).sort((a, b) => a.ts.getTime() - b.ts.getTime() || (a.id < b.id ? -1 : 1));
+  if (alerts.length === 0) return [];
   const keys = [...new Set(alerts.map((a) => groupingKey(a)))];
   const minTs = new Date(Math.min(...alerts.map((a) => a.ts.getTime())) - settings.windowSeconds * 1000);
 
@@ -145,7 +156,30 @@ async function writeIncidents(tx: ScopedTx, input: WriteIncidentsInput): Promise
       ORDER BY grouping_key, coalesce(resolved_at, updated_at) DESC`,
     [tenantId, keys],
   );
-  const working: Working[] = openRows.map((row) => ({
+  const closedByKey = new Map(closedRows.map((r) => [r.grouping_key, r]));
+  const windowMs = settings.windowSeconds * 1000;
+
+  // Incidents indexed by grouping key, asset and source address, so each alert looks only at the
+  // incidents it could join instead of scanning all of them.
+  const working: Working[] = [];
+  const byGroupingKey = new Map<string, Set<Working>>();
+  const byAsset = new Map<string, Set<Working>>();
+  const bySrcIp = new Map<string, Set<Working>>();
+  const indexUnder = (index: Map<string, Set<Working>>, key: string, w: Working) => {
+    const set = index.get(key);
+    if (set) set.add(w);
+    else index.set(key, new Set([w]));
+  };
+  const indexEntities = (w: Working, assetIds: Iterable<string>, srcIps: Iterable<string>) => {
+    for (const a of assetIds) indexUnder(byAsset, a, w);
+    for (const ip of srcIps) indexUnder(bySrcIp, ip, w);
+  };
+  const track = (w: Working) => {
+    working.push(w);
+    indexUnder(byGroupingKey, w.groupingKey, w);
+    indexEntities(w, w.assetIds, w.srcIps);
+  };
+  const fromRow = (row: IncidentRow, reopened: boolean): Working => ({
     row,
     id: row.id,
     groupingKey: row.grouping_key,
@@ -155,23 +189,35 @@ async function writeIncidents(tx: ScopedTx, input: WriteIncidentsInput): Promise
     assetIds: new Set(row.asset_ids),
     srcIps: new Set(row.src_ips.map(ipText)),
     alerts: [],
-    reopened: false,
-  }));
-  const closedByKey = new Map(closedRows.map((r) => [r.grouping_key, r]));
-  const windowMs = settings.windowSeconds * 1000;
+    reopened,
+    order: working.length,
+  });
+  for (const row of openRows) track(fromRow(row, false));
 
   const inWindow = (w: Working, t: number) => t >= w.firstAlertAt.getTime() - windowMs && t <= w.lastAlertAt.getTime() + windowMs;
+  /** The most recent accepted incident; on a tie the earlier-tracked one. */
+  const latest = (candidates: Iterable<Working>, accept: (w: Working) => boolean = () => true): Working | null => {
+    let best: Working | null = null;
+    for (const w of candidates) {
+      if (!accept(w)) continue;
+      const d = best ? w.lastAlertAt.getTime() - best.lastAlertAt.getTime() : 1;
+      if (d > 0 || (d === 0 && best && w.order < best.order)) best = w;
+    }
+    return best;
+  };
+  function* linkedTo(alert: AlertForIncident): Iterable<Working> {
+    for (const a of alert.assetIds) yield* byAsset.get(a) ?? [];
+    if (alert.srcIp !== null) yield* bySrcIp.get(alert.srcIp) ?? [];
+  }
   const candidateFor = (alert: AlertForIncident, key: string): Working | null => {
     const t = Math.min(alert.ts.getTime(), now.getTime());
-    const byKey = working.filter((w) => w.groupingKey === key).sort((a, b) => b.lastAlertAt.getTime() - a.lastAlertAt.getTime());
-    if (byKey.length > 0 && (inWindow(byKey[0], t) || !settings.linkByEntity)) return byKey[0];
+    const sameKey = latest(byGroupingKey.get(key) ?? []);
+    if (sameKey && (inWindow(sameKey, t) || !settings.linkByEntity)) return sameKey;
     if (settings.linkByEntity) {
-      const linked = working
-        .filter((w) => inWindow(w, t) && (alert.assetIds.some((a) => w.assetIds.has(a)) || (alert.srcIp !== null && w.srcIps.has(alert.srcIp))))
-        .sort((a, b) => b.lastAlertAt.getTime() - a.lastAlertAt.getTime());
-      if (linked.length > 0) return linked[0];
+      const linked = latest(linkedTo(alert), (w) => inWindow(w, t));
+      if (linked) return linked;
     }
-    return byKey[0] ?? null;
+    return sameKey;
   };
 
   for (const alert of alerts) {
@@ -191,30 +237,20 @@ async function writeIncidents(tx: ScopedTx, input: WriteIncidentsInput): Promise
     if (decision.action === 'attach' && candidate) {
       target = candidate;
     } else if (decision.action === 'reopen' && closed) {
-      target = {
-        row: closed,
-        id: closed.id,
-        groupingKey: closed.grouping_key,
-        windowStartedAt: closed.window_started_at,
-        firstAlertAt: closed.window_started_at,
-        lastAlertAt: closed.last_alert_at,
-        assetIds: new Set(closed.asset_ids),
-        srcIps: new Set(closed.src_ips.map(ipText)),
-        alerts: [],
-        reopened: true,
-      };
+      target = fromRow(closed, true);
       closedByKey.delete(key);
-      working.push(target);
+      track(target);
     } else {
       // open_new, or invalid input (reported in the alert's own incident rather than dropped)
-      target = { row: null, id: null, groupingKey: key, windowStartedAt: t, firstAlertAt: t, lastAlertAt: t, assetIds: new Set(), srcIps: new Set(), alerts: [], reopened: false };
-      working.push(target);
+      target = { row: null, id: null, groupingKey: key, windowStartedAt: t, firstAlertAt: t, lastAlertAt: t, assetIds: new Set(), srcIps: new Set(), alerts: [], reopened: false, order: working.length };
+      track(target);
     }
     target.alerts.push(alert);
     if (t < target.firstAlertAt) target.firstAlertAt = t;
     if (t > target.lastAlertAt) target.lastAlertAt = t;
     for (const a of alert.assetIds) target.assetIds.add(a);
     if (alert.srcIp) target.srcIps.add(alert.srcIp);
+    indexEntities(target, alert.assetIds, alert.srcIp ? [alert.srcIp] : []);
   }
 
   const changes: IncidentChange[] = [];

@@ -410,14 +410,10 @@ async function persistDrafts(tx: ScopedTx, p: PersistInput): Promise<IncidentCha
     `SELECT id, dedup_key FROM alerts WHERE tenant_id = $1 AND dedup_key = ANY($2) AND disposition = 'OPEN' AND incident_id IS NULL`,
     [tenantId, open.map((d) => d.dedupKey)],
   );
+  // Checked without the tenant's incident lock, so a batch with nothing left to group never waits
+  // for it; the writer takes the lock and drops those a concurrent run attached meanwhile.
   if (pending.length === 0) return [];
-  await tx.query(`SELECT pg_advisory_xact_lock(hashtext('wf:incidents:' || $1::text))`, [tenantId]);
-  // Re-read under the lock: a concurrent run may have attached them while we waited.
-  const still = await tx.query<{ id: string; dedup_key: string }>(
-    `SELECT id, dedup_key FROM alerts WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND incident_id IS NULL`,
-    [tenantId, pending.map((x) => x.id)],
-  );
-  const forIncidents: AlertForIncident[] = still.map((x) => incidentView(x.id, byKey.get(x.dedup_key) as AlertDraft));
+  const forIncidents: AlertForIncident[] = pending.map((x) => incidentView(x.id, byKey.get(x.dedup_key) as AlertDraft));
   return writeIncidentsForAlerts(tx, {
     tenantId,
     batchId: p.activityKey,
