@@ -23,7 +23,7 @@ import {
   type OtFinding,
   type Severity,
 } from '@watchfloor/detection/ot';
-import { placeholdersOf, techniquesOfTags, type RuleMeta, type TenantRuleCache, type TenantRules } from '@watchfloor/detection/rules';
+import { placeholdersOf, type RuleMeta, type TenantRuleCache, type TenantRules } from '@watchfloor/detection/rules';
 import { groupingKey, incidentSettingsOf, suppressionMatches, writeIncidentsForAlerts, type AlertForIncident, type IncidentChange, type SuppressionView } from '@watchfloor/incidents';
 import { markBatchDetected } from '@watchfloor/ingest';
 import { BoundedLabel, counter, withSpan } from '@watchfloor/telemetry';
@@ -476,7 +476,6 @@ function baseDraft(meta: RuleMeta, ev: BatchEvent | null, model: TenantOtModel, 
 function sigmaDraft(meta: RuleMeta, rule: CompiledRule, ev: BatchEvent, model: TenantOtModel): AlertDraft {
   const d = baseDraft(meta, ev, model, ev.row.srcIp, ev.row.dstIp);
   d.dedupKey = `${meta.ruleRef}:${ev.row.id}`;
-  d.techniques = uniq([...meta.techniques, ...techniquesOfTags(rule.tags)]);
   d.details = { ruleLevel: rule.level ?? null, otOperation: ev.row.otOperation, signature: ev.row.signature };
   return d;
 }
@@ -528,7 +527,6 @@ function correlationDraft(meta: RuleMeta, alert: CorrelationAlert, eventsById: M
   d.eventIds = alert.eventIds.filter(isUuid);
   const inputAlerts = alert.eventIds.filter((id) => !isUuid(id));
   d.eventCount = alert.eventCount;
-  d.techniques = uniq([...meta.techniques, ...techniquesOfTags(alert.tags)]);
   d.details = {
     correlation: { id: alert.correlationId, groupValues: alert.groupValues, windowStart: alert.windowStart, windowEnd: alert.windowEnd, count: alert.count, ...(inputAlerts.length ? { inputAlerts } : {}) },
   };

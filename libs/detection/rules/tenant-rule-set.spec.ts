@@ -57,6 +57,21 @@ describe('compileTenantRules', () => {
     expect(alone.ruleSet.match(zeekConn('S0'))).toEqual([]);
   });
 
+  it('gives rules and correlations the techniques of their stored and compiled tags, stored first', () => {
+    const yaml = (tags: string) =>
+      `title: tagged\nid: t1\ntags: [${tags}]\nlogsource: { product: zeek, service: conn }\ndetection:\n  sel: { conn_state: S0 }\n  condition: sel\n`;
+    // the stored column edited by hand: both lists count, each technique once
+    const rule = stored({ sigmaId: 't1', tags: ['attack.t0846', 'attack.t0855'], sourceYaml: yaml('attack.t0855, attack.t0869') });
+    const corr = {
+      ...correlation('c1', ['t1'], true),
+      tags: ['attack.t0888'],
+      sourceYaml: `title: corr\nid: c1\ntags: [attack.t0846]\ncorrelation:\n  type: event_count\n  rules: [t1]\n  group-by: [id.orig_h]\n  timespan: 1m\n  condition: { gte: 3 }\n`,
+    };
+    const set = compileTenantRules([rule, corr], {}, 'v');
+    expect([...set.ruleMeta.values()].map((m) => m.techniques)).toEqual([['T0846', 'T0855', 'T0869']]);
+    expect(set.correlationMeta.get('c1')?.techniques).toEqual(['T0888', 'T0846']);
+  });
+
   it('applies severity overrides and credits an author for every rule', () => {
     const set = compileTenantRules([{ ...baseRule('a1', 'attempt'), severityOverride: 'CRITICAL' }, { ...baseRule('t1', 'mine'), ownerTenantId: 'tenant' }], {}, 'v');
     const metas = [...set.ruleMeta.values()];

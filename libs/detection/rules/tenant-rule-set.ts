@@ -109,7 +109,8 @@ export async function loadTenantRules(tx: ScopedTx, tenantId: string): Promise<S
   return [...bySigmaId.values()];
 }
 
-function metaOf(rule: StoredRule, alerting: boolean): RuleMeta {
+/** `compiledTags`: the tags of the compiled document (the stored column's, unless edited by hand). */
+function metaOf(rule: StoredRule, alerting: boolean, compiledTags: readonly string[] = []): RuleMeta {
   return {
     ruleId: rule.id,
     ruleRef: rule.sigmaId,
@@ -119,7 +120,8 @@ function metaOf(rule: StoredRule, alerting: boolean): RuleMeta {
     // Sigma's licence asks to credit the author; rules without one are credited to their owner.
     author: rule.author ?? (rule.ownerTenantId ? 'tenant rule' : 'Watchfloor'),
     severity: rule.severityOverride ?? severityOfLevel(rule.level),
-    techniques: techniquesOfTags(rule.tags),
+    // Once per compile: every alert of the rule shares this list (read-only).
+    techniques: techniquesOfTags([...rule.tags, ...compiledTags]),
     alerting,
   };
 }
@@ -151,7 +153,7 @@ export function compileTenantRules(rules: readonly StoredRule[], placeholders: R
       continue;
     }
     correlations.push(compiled.correlation);
-    correlationMeta.set(compiled.correlation.id, metaOf(rule, true));
+    correlationMeta.set(compiled.correlation.id, metaOf(rule, true, compiled.correlation.tags));
     for (const ref of compiled.correlation.rules) referencedBy.set(ref, (referencedBy.get(ref) ?? false) || compiled.correlation.generate);
   }
 
@@ -173,7 +175,7 @@ export function compileTenantRules(rules: readonly StoredRule[], placeholders: R
     const generates = refs.some((r) => referencedBy.get(r) === true);
     const alerting = rule.enabled && (!referenced || generates);
     compiledRules.push(compiled.rule);
-    ruleMeta.set(compiled.rule, metaOf(rule, alerting));
+    ruleMeta.set(compiled.rule, metaOf(rule, alerting, compiled.rule.tags));
     if (referenced) correlationInputs.add(compiled.rule);
   }
   return { versionKey, ruleSet: buildRuleSet(compiledRules), ruleMeta, correlations, correlationMeta, correlationInputs, builtins, skipped };
