@@ -16,10 +16,8 @@ import {
   attackIcsLabel,
   evaluateOtDetections,
   maintenanceWindowFor,
-  parseIp,
   silentSensors,
   type MaintenanceWindow,
-  type OtContext,
   type OtFinding,
   type Severity,
 } from '@watchfloor/detection/ot';
@@ -28,6 +26,7 @@ import { groupingKey, incidentSettingsOf, suppressionMatches, writeIncidentsForA
 import { markBatchDetected } from '@watchfloor/ingest';
 import { BoundedLabel, counter, withSpan } from '@watchfloor/telemetry';
 import { Scope, type ScopedTx, type TenantDb, isUuid } from '@watchfloor/tenancy';
+import { createEndpointResolver, type EndpointResolver } from './asset-endpoints';
 import { eventField, loadBatch, loadBatchEventRows, toBatchEvent, type BatchEvent } from './batch-events';
 import { createOtModelCache, loadTenantBasics, otSettingsOf, type OtModelCache, type TenantOtModel } from './tenant-context';
 
@@ -116,15 +115,6 @@ function emptyResult(status: DetectBatchResult['status']): DetectBatchResult {
   return { status, events: 0, sigmaMatches: 0, otFindings: 0, correlationAlerts: 0, alertsInserted: 0, alertsDuplicate: 0, suppressed: 0, maintenance: 0, incidentChanges: [], skippedRules: [], otModelErrors: [] };
 }
 
-function endpointsOf(lookup: OtContext | null, ip: string | null): { assetId: string | null; zoneId: string | null } {
-  if (!lookup || !ip) return { assetId: null, zoneId: null };
-  const addr = parseIp(ip);
-  if (!addr) return { assetId: null, zoneId: null };
-  const asset = lookup.assetAt(addr);
-  const zone = lookup.zoneOf(addr);
-  return { assetId: asset?.id ?? null, zoneId: zone?.id ?? asset?.zoneId ?? null };
-}
-
 function uniq<T>(xs: (T | null | undefined)[]): T[] {
   return [...new Set(xs.filter((x): x is T => x !== null && x !== undefined))];
 }
@@ -190,6 +180,7 @@ export function createDetector(options: DetectorOptions): Detector {
       const events = (await loadBatchEventRows(tx, tenantId, current)).map(toBatchEvent);
       result.events = events.length;
       result.otModelErrors = model.errors;
+      const endpoints = createEndpointResolver(model.lookup);
 
       // ---- evaluate -------------------------------------------------------------------------------
       const drafts = new Map<string, AlertDraft>();
@@ -201,14 +192,14 @@ export function createDetector(options: DetectorOptions): Detector {
           const meta = tenantRules.ruleMeta.get(rule);
           if (!meta) continue;
           if (tenantRules.correlationInputs.has(rule)) matches.push(correlationMatchOf(rule, meta, ev));
-          if (meta.alerting) addDraft(drafts, sigmaDraft(meta, rule, ev, model));
+          if (meta.alerting) addDraft(drafts, sigmaDraft(meta, rule, ev, endpoints));
         }
         if (model.context) {
           for (const finding of evaluateOtDetections(model.context, ev.ot)) {
             const builtin = tenantRules.builtins[finding.detection];
             if (!builtin) continue; // built-in rows not registered yet: nothing to attribute alerts to
             result.otFindings++;
-            addDraft(drafts, otDraft(builtin.meta, finding, ev, model));
+            addDraft(drafts, otDraft(builtin.meta, finding, ev, endpoints));
           }
         }
       }
@@ -221,7 +212,7 @@ export function createDetector(options: DetectorOptions): Detector {
         // Not standalone: an input of correlations with generate: false only (fed on, not raised).
         if (!meta || !alert.standalone) continue;
         result.correlationAlerts++;
-        addDraft(drafts, correlationDraft(meta, alert, eventsById, model));
+        addDraft(drafts, correlationDraft(meta, alert, eventsById, endpoints));
       }
 
       // ---- write ----------------------------------------------------------------------------------
@@ -289,7 +280,8 @@ export function createDetector(options: DetectorOptions): Detector {
         const basics = await loadTenantBasics(tx, tenantId);
         if (!basics) return [];
         const model = await otModels.get(tx, tenantId, basics, tenantRules);
-        const drafts = findings.map((f) => silenceDraft(builtin.meta, f, now, model));
+        const endpoints = createEndpointResolver(model.lookup);
+        const drafts = findings.map((f) => silenceDraft(builtin.meta, f, now, endpoints));
         return persistDrafts(tx, { tenantId, activityKey: `silence:${now.toISOString().slice(0, 16)}`, drafts, windows: [], model, settings, now, result });
       });
       out.alertsInserted += result.alertsInserted;
@@ -345,10 +337,11 @@ export function createDetector(options: DetectorOptions): Detector {
         const basics = await loadTenantBasics(tx, tenant.id);
         if (!basics) return [];
         const model = await otModels.get(tx, tenant.id, basics, tenantRules);
+        const endpoints = createEndpointResolver(model.lookup);
         const drafts: AlertDraft[] = [];
         for (const alert of alerts) {
           const meta = tenantRules.correlationMeta.get(alert.correlationId);
-          if (meta && alert.standalone) drafts.push(correlationDraft(meta, alert, new Map(), model));
+          if (meta && alert.standalone) drafts.push(correlationDraft(meta, alert, new Map(), endpoints));
         }
         return persistDrafts(tx, { tenantId: tenant.id, activityKey: `corr-sweep:${now.toISOString().slice(0, 16)}`, drafts, windows: [], model, settings: basics.settings, now, result });
       });
@@ -444,9 +437,9 @@ function eventFields(ev: BatchEvent): Record<string, unknown> {
   return { ...ev.sigma.normalized, ...ev.sigma.raw };
 }
 
-function baseDraft(meta: RuleMeta, ev: BatchEvent | null, model: TenantOtModel, srcIp: string | null, dstIp: string | null): AlertDraft {
-  const src = endpointsOf(model.lookup, srcIp);
-  const dst = endpointsOf(model.lookup, dstIp);
+function baseDraft(meta: RuleMeta, ev: BatchEvent | null, endpoints: EndpointResolver, srcIp: string | null, dstIp: string | null): AlertDraft {
+  const src = endpoints(srcIp);
+  const dst = endpoints(dstIp);
   return {
     dedupKey: '',
     meta,
@@ -473,15 +466,15 @@ function baseDraft(meta: RuleMeta, ev: BatchEvent | null, model: TenantOtModel, 
   };
 }
 
-function sigmaDraft(meta: RuleMeta, rule: CompiledRule, ev: BatchEvent, model: TenantOtModel): AlertDraft {
-  const d = baseDraft(meta, ev, model, ev.row.srcIp, ev.row.dstIp);
+function sigmaDraft(meta: RuleMeta, rule: CompiledRule, ev: BatchEvent, endpoints: EndpointResolver): AlertDraft {
+  const d = baseDraft(meta, ev, endpoints, ev.row.srcIp, ev.row.dstIp);
   d.dedupKey = `${meta.ruleRef}:${ev.row.id}`;
   d.details = { ruleLevel: rule.level ?? null, otOperation: ev.row.otOperation, signature: ev.row.signature };
   return d;
 }
 
-function otDraft(meta: RuleMeta, finding: OtFinding, ev: BatchEvent, model: TenantOtModel): AlertDraft {
-  const d = baseDraft(meta, ev, model, finding.srcIp, finding.dstIp);
+function otDraft(meta: RuleMeta, finding: OtFinding, ev: BatchEvent, endpoints: EndpointResolver): AlertDraft {
+  const d = baseDraft(meta, ev, endpoints, finding.srcIp, finding.dstIp);
   d.dedupKey = `${meta.ruleRef}:${ev.row.id}`;
   d.severity = finding.severity;
   d.techniques = finding.techniques;
@@ -496,8 +489,8 @@ function otDraft(meta: RuleMeta, finding: OtFinding, ev: BatchEvent, model: Tena
   return d;
 }
 
-function silenceDraft(meta: RuleMeta, finding: OtFinding, now: Date, model: TenantOtModel): AlertDraft {
-  const d = baseDraft(meta, null, model, null, null);
+function silenceDraft(meta: RuleMeta, finding: OtFinding, now: Date, endpoints: EndpointResolver): AlertDraft {
+  const d = baseDraft(meta, null, endpoints, null, null);
   const lastEventAt = (finding.details.lastEventAt as string | null) ?? 'never';
   d.dedupKey = `${meta.ruleRef}:${String(finding.details.sensorId)}:${lastEventAt}`;
   d.eventTs = now;
@@ -512,14 +505,14 @@ function silenceDraft(meta: RuleMeta, finding: OtFinding, now: Date, model: Tena
   return d;
 }
 
-function correlationDraft(meta: RuleMeta, alert: CorrelationAlert, eventsById: Map<string, BatchEvent>, model: TenantOtModel): AlertDraft {
+function correlationDraft(meta: RuleMeta, alert: CorrelationAlert, eventsById: Map<string, BatchEvent>, endpoints: EndpointResolver): AlertDraft {
   // Addresses: those every event of the window (as far as this batch holds them) agrees on.
   const inBatch = alert.eventIds.map((id) => eventsById.get(id)).filter((e): e is BatchEvent => !!e);
   const common = (pick: (e: BatchEvent) => string | null) => {
     const values = uniq(inBatch.map(pick));
     return values.length === 1 ? values[0] : null;
   };
-  const d = baseDraft(meta, null, model, common((e) => e.row.srcIp), common((e) => e.row.dstIp));
+  const d = baseDraft(meta, null, endpoints, common((e) => e.row.srcIp), common((e) => e.row.dstIp));
   d.dedupKey = alert.dedupKey;
   d.eventTs = alert.windowEnd;
   // A correlation over correlations counts their alerts, whose ids are dedup keys, not events:
