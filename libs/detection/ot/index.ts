@@ -5,6 +5,7 @@ export { compileOtContext } from './ot-context';
 export type { OtContext, OtContextResult, OtModelInput, CompiledAllowRule } from './ot-context';
 export { evaluateOtDetections, describeEndpoint, isControlLevel } from './ot-detections';
 export { applyMaintenance, maintenanceWindowFor } from './maintenance';
+export type { MaintainableFinding } from './maintenance';
 export { silentSensors, formatDuration, DEFAULT_EXPECTED_INTERVAL_SECONDS, DEFAULT_MISSED_INTERVALS } from './sensor-silence';
 export type { SensorHeartbeat } from './sensor-silence';
 export { parseIp, parseCidr, cidrContains, buildPrefixTable, ipKey } from './ip-address';

@@ -36,11 +36,14 @@ export function maintenanceWindowFor(
   return best;
 }
 
+/** What applyMaintenance reads and marks: an OT finding, or another alert viewed as one. */
+export type MaintainableFinding = Pick<OtFinding, 'detection' | 'severity' | 'toZoneId' | 'targetAssetId' | 'details' | 'maintenance'>;
+
 /**
  * Returns the finding marked `{ maintenance: { windowId, changeTicket } }` at severity LOW when a
  * window covers its target at `eventTs`; other findings (and other detections) come back unchanged.
  */
-export function applyMaintenance(finding: OtFinding, windows: MaintenanceWindow[], eventTs: Date): OtFinding {
+export function applyMaintenance<F extends MaintainableFinding>(finding: F, windows: MaintenanceWindow[], eventTs: Date): F {
   if (!MAINTAINABLE.has(finding.detection)) return finding;
   const window = maintenanceWindowFor(finding, windows, eventTs);
   if (!window) return finding;

@@ -169,6 +169,31 @@ describe('detect job (Postgres + Redis)', () => {
     ]);
   });
 
+  it('lets a window on the target asset alone cover the Sigma write rule like control_write, keeping the severity before maintenance', async () => {
+    const plant = await seedPlant(t.owner);
+    const ts = new Date(Date.now() - 60_000);
+    await t.owner.query(
+      `INSERT INTO maintenance_windows (tenant_id, asset_ids, starts_at, ends_at, change_ticket) VALUES ($1, ARRAY[$2]::uuid[], $3, $4, 'CHG-4712')`,
+      [plant.tenantId, plant.plcId, new Date(ts.getTime() - 3600_000), new Date(ts.getTime() + 3600_000)],
+    );
+    const { batchId } = await insertZeekBatch(t.db, plant, [
+      zeekModbus(ts, '10.10.7.23', '10.30.0.11', 'WRITE_MULTIPLE_REGISTERS'),
+      zeekModbus(ts, '10.10.7.23', '10.30.0.20', 'WRITE_MULTIPLE_REGISTERS'), // the HMI: same zone, not under the window
+    ]);
+    await worker().detectBatch({ tenantId: plant.tenantId, batchId, now: new Date() });
+    const alerts = await t.owner.query(
+      `SELECT rule_ref, host(dst_ip) AS dst, disposition, severity, details->>'severityBeforeMaintenance' AS before, details->>'changeTicket' AS ticket
+         FROM alerts WHERE tenant_id = $1 AND rule_ref IN ($2, 'watchfloor.ot.control_write') ORDER BY rule_ref, dst`,
+      [plant.tenantId, REGISTER_WRITE_RULE],
+    );
+    expect(alerts).toEqual([
+      { rule_ref: REGISTER_WRITE_RULE, dst: '10.30.0.11', disposition: 'MAINTENANCE', severity: 'LOW', before: 'MEDIUM', ticket: 'CHG-4712' },
+      { rule_ref: REGISTER_WRITE_RULE, dst: '10.30.0.20', disposition: 'OPEN', severity: 'MEDIUM', before: null, ticket: null },
+      { rule_ref: 'watchfloor.ot.control_write', dst: '10.30.0.11', disposition: 'MAINTENANCE', severity: 'LOW', before: 'HIGH', ticket: 'CHG-4712' },
+      { rule_ref: 'watchfloor.ot.control_write', dst: '10.30.0.20', disposition: 'OPEN', severity: 'HIGH', before: null, ticket: null },
+    ]);
+  });
+
   it('honours a tenant switching a built-in detection off, and a severity override', async () => {
     const plant = await seedPlant(t.owner);
     const [{ id: seg }] = await t.owner.query(`SELECT id FROM detection_rules WHERE sigma_id = $1`, [builtinSigmaId('segmentation_violation')]);

@@ -15,8 +15,8 @@ import {
   applyMaintenance,
   attackIcsLabel,
   evaluateOtDetections,
-  maintenanceWindowFor,
   silentSensors,
+  type MaintainableFinding,
   type MaintenanceWindow,
   type OtFinding,
   type Severity,
@@ -550,28 +550,28 @@ async function loadSuppressions(tx: ScopedTx, tenantId: string, now: Date): Prom
 }
 
 /**
- * Maintenance first (planned work is the better explanation), then suppressions.
- * OT findings: applyMaintenance (control_write, remote_access). Sigma alerts: when the event is an
- * OT write/program/control and a window covers the destination asset or zone at the event time.
+ * What maintenance windows are checked against: an OT finding as it is; a Sigma alert on an OT
+ * write/program/control event as a control write to its destination asset or zone (so the Modbus
+ * write rule agrees with control_write); other alerts not at all.
  */
-function classify(d: AlertDraft, windows: MaintenanceWindow[], suppressions: SuppressionRow[], now: Date): void {
+function maintenanceSubject(d: AlertDraft): MaintainableFinding | null {
   const finding = (d as AlertDraft & { finding?: OtFinding }).finding;
-  if (finding) {
-    const maintained = applyMaintenance(finding, windows, d.eventTs);
-    if (maintained.maintenance) {
-      d.disposition = 'MAINTENANCE';
-      d.severity = maintained.severity;
-      d.maintenanceWindowId = maintained.maintenance.windowId;
-      d.details = { ...d.details, severityBeforeMaintenance: finding.severity, changeTicket: maintained.maintenance.changeTicket };
-    }
-  } else if (d.meta.kind === 'SIGMA' && WRITE_OPERATIONS.has(String(d.fields.ot_operation ?? ''))) {
-    const w = maintenanceWindowFor({ toZoneId: d.dstZoneId, targetAssetId: d.dstAssetId }, windows, d.eventTs);
-    if (w) {
-      d.details = { ...d.details, severityBeforeMaintenance: d.severity, changeTicket: w.changeTicket };
-      d.disposition = 'MAINTENANCE';
-      d.severity = 'LOW';
-      d.maintenanceWindowId = w.id;
-    }
+  if (finding) return finding;
+  if (d.meta.kind === 'SIGMA' && WRITE_OPERATIONS.has(String(d.fields.ot_operation ?? ''))) {
+    return { detection: 'control_write', severity: d.severity, toZoneId: d.dstZoneId, targetAssetId: d.dstAssetId, details: {} };
+  }
+  return null;
+}
+
+/** Maintenance first (planned work is the better explanation; applyMaintenance decides), then suppressions. */
+function classify(d: AlertDraft, windows: MaintenanceWindow[], suppressions: SuppressionRow[], now: Date): void {
+  const subject = maintenanceSubject(d);
+  const maintained = subject && applyMaintenance(subject, windows, d.eventTs);
+  if (subject && maintained?.maintenance) {
+    d.disposition = 'MAINTENANCE';
+    d.severity = maintained.severity;
+    d.maintenanceWindowId = maintained.maintenance.windowId;
+    d.details = { ...d.details, severityBeforeMaintenance: subject.severity, changeTicket: maintained.maintenance.changeTicket };
   }
   if (d.disposition !== 'OPEN') return;
   const view = {
