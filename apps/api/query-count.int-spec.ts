@@ -59,4 +59,41 @@ describe('query count (no N+1)', () => {
       probe.restore();
     }
   });
+
+  it('reads tenants, inventory and the audit log of one request in one shared transaction, in the caller scope', async () => {
+    const [mine, other, hidden] = [await api.createTenant('Mine'), await api.createTenant('Other'), await api.createTenant('Hidden')];
+    const lead = await api.userWithToken(Role.SOC_LEAD, [mine, other]);
+    const zone = await api.gql(lead.token, `mutation($t: ID!) { upsertZone(input: { tenantId: $t, name: "Cell", purdueLevel: 1, cidrs: ["10.30.1.0/24"] }) { id } }`, { t: mine });
+    const asset = await api.gql(lead.token, `mutation($t: ID!, $z: ID) { upsertAsset(input: { tenantId: $t, name: "PLC-1", ip: "10.30.1.10", purdueLevel: 1, criticality: HIGH, zoneId: $z }) { id } }`, {
+      t: mine, z: zone.data!.upsertZone.id,
+    });
+    await api.gql(lead.token, `mutation($t: ID!, $a: ID!) { upsertAssetVulnerability(input: { tenantId: $t, assetId: $a, cve: "CVE-2021-22779", cvss: 9.8 }) { cve } }`, { t: mine, a: asset.data!.upsertAsset.id });
+    await api.gql(lead.token, `mutation($t: ID!) { createSensor(input: { tenantId: $t, name: "zeek-1", kind: ZEEK }) { apiKey } }`, { t: mine });
+    const Q = `query($t: ID!) {
+      tenants { id }
+      assets(tenantId: $t) { totalCount edges { node { name zone { name } vulnerabilities { cve } } } }
+      zones(tenantId: $t) { name } conduits(tenantId: $t) { id } sensors(tenantId: $t) { name }
+      auditLog(first: 10) { totalCount edges { node { tenantId action } } }
+      auditChainStatus(tenantId: $t) { ok checked }
+    }`;
+    const probe = countQueries();
+    try {
+      const res = await api.gql(lead.token, Q, { t: mine });
+      expect(res.errors).toBeUndefined();
+      // The caller (1 transaction), then every read of the request in the shared read transaction.
+      expect(probe.counts.transactions).toBeLessThanOrEqual(2);
+      const d = res.data!;
+      expect(d.tenants.map((t: { id: string }) => t.id).sort()).toEqual([mine, other].sort());
+      expect(d.tenants.some((t: { id: string }) => t.id === hidden)).toBe(false);
+      expect(d.assets.edges).toEqual([{ node: { name: 'PLC-1', zone: { name: 'Cell' }, vulnerabilities: [{ cve: 'CVE-2021-22779' }] } }]);
+      expect(d.zones).toEqual([{ name: 'Cell' }]);
+      expect(d.sensors).toEqual([{ name: 'zeek-1' }]);
+      // Without tenantId the audit log still shows only the caller's tenants (RLS in the shared transaction).
+      expect(d.auditLog.totalCount).toBe(4);
+      expect(d.auditLog.edges.every((e: { node: { tenantId: string } }) => e.node.tenantId === mine)).toBe(true);
+      expect(d.auditChainStatus).toEqual({ ok: true, checked: 4 });
+    } finally {
+      probe.restore();
+    }
+  });
 });

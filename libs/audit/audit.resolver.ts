@@ -1,5 +1,5 @@
 import { Args, ID, Int, Query, Resolver } from '@nestjs/graphql';
-import { type Caller, callerSees, CurrentCaller, Role, Roles, withCallerScope } from '@watchfloor/auth';
+import { type ApiContext, type Caller, callerSees, Ctx, CurrentCaller, Role, Roles, withCallerRead } from '@watchfloor/auth';
 import { notFound } from '@watchfloor/errors';
 import { type Connection, decodeCursor, pageSize, toConnection } from '@watchfloor/pagination';
 import { TenantDb } from '@watchfloor/tenancy';
@@ -10,6 +10,7 @@ const AUDIT_COLUMNS = `tenant_id AS "tenantId", id::text AS id, seq, actor_id AS
   target_type AS "targetType", target_id AS "targetId", before, after, request_id AS "requestId", created_at AS "createdAt",
   prev_hash AS "prevHash", hash`;
 
+/** Read-only: both queries run in the request's shared read transaction (caller scope, RLS). */
 @Resolver()
 export class AuditResolver {
   constructor(private readonly db: TenantDb) {}
@@ -18,6 +19,7 @@ export class AuditResolver {
   @Query(() => AuditEntryConnection, { description: 'Audit entries, newest first; without tenantId every visible tenant.' })
   async auditLog(
     @CurrentCaller() caller: Caller,
+    @Ctx() ctx: ApiContext,
     @Args('tenantId', { type: () => ID, nullable: true }) tenantId: string | null,
     @Args('first', { type: () => Int, nullable: true }) first: number | null,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
@@ -25,7 +27,7 @@ export class AuditResolver {
     const limit = pageSize(first);
     const cursor = decodeCursor(after, 2);
     if (tenantId && !callerSees(caller, tenantId)) throw notFound('tenant', tenantId);
-    return withCallerScope(this.db, caller, async (tx) => {
+    return withCallerRead(ctx, this.db, async (tx) => {
       const where = [`($1::uuid IS NULL OR tenant_id = $1::uuid)`];
       const params: unknown[] = [tenantId];
       const [{ n }] = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE ${where[0]}`, params);
@@ -44,8 +46,12 @@ export class AuditResolver {
 
   @Roles(Role.PLATFORM_ADMIN, Role.SOC_LEAD)
   @Query(() => AuditChainStatusObject, { description: "Re-verifies a tenant's audit hash chain." })
-  async auditChainStatus(@CurrentCaller() caller: Caller, @Args('tenantId', { type: () => ID }) tenantId: string): Promise<AuditChainStatusObject> {
+  async auditChainStatus(
+    @CurrentCaller() caller: Caller,
+    @Ctx() ctx: ApiContext,
+    @Args('tenantId', { type: () => ID }) tenantId: string,
+  ): Promise<AuditChainStatusObject> {
     if (!callerSees(caller, tenantId)) throw notFound('tenant', tenantId);
-    return withCallerScope(this.db, caller, (tx) => verifyAuditChain(tx, tenantId));
+    return withCallerRead(ctx, this.db, (tx) => verifyAuditChain(tx, tenantId));
   }
 }

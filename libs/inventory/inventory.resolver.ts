@@ -1,5 +1,5 @@
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { type ApiContext, type Caller, callerSees, Ctx, CurrentCaller, Role, Roles, withCallerScope } from '@watchfloor/auth';
+import { type ApiContext, type Caller, callerSees, Ctx, CurrentCaller, Role, Roles, withCallerRead, withCallerScope } from '@watchfloor/auth';
 import { appendAudit } from '@watchfloor/audit';
 import { notFound } from '@watchfloor/errors';
 import { type Connection, decodeCursor, pageSize, toConnection } from '@watchfloor/pagination';
@@ -20,6 +20,7 @@ function visibleTenant(caller: Caller, tenantId: string): void {
   if (!callerSees(caller, tenantId)) throw notFound('tenant', tenantId);
 }
 
+/** Queries read through the request's shared read transaction; mutations open their own and commit. */
 @Resolver(() => AssetObject)
 export class InventoryResolver {
   constructor(private readonly db: TenantDb) {}
@@ -27,6 +28,7 @@ export class InventoryResolver {
   @Query(() => AssetConnection, { description: "A tenant's assets by name." })
   async assets(
     @CurrentCaller() caller: Caller,
+    @Ctx() ctx: ApiContext,
     @Args('tenantId', { type: () => ID }) tenantId: string,
     @Args('first', { type: () => Int, nullable: true }) first: number | null,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
@@ -34,7 +36,7 @@ export class InventoryResolver {
     visibleTenant(caller, tenantId);
     const limit = pageSize(first);
     const cursor = decodeCursor(after, 2);
-    return withCallerScope(this.db, caller, async (tx) => {
+    return withCallerRead(ctx, this.db, async (tx) => {
       const [{ n }] = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM assets WHERE tenant_id = $1`, [tenantId]);
       const rows = await tx.query<AssetObject>(
         `SELECT ${ASSET_COLUMNS} FROM assets a WHERE a.tenant_id = $1 AND ($2::text IS NULL OR (a.name, a.id) > ($2::text, $3::uuid))
@@ -46,22 +48,22 @@ export class InventoryResolver {
   }
 
   @Query(() => [ZoneObject])
-  zones(@CurrentCaller() caller: Caller, @Args('tenantId', { type: () => ID }) tenantId: string): Promise<ZoneObject[]> {
+  zones(@CurrentCaller() caller: Caller, @Ctx() ctx: ApiContext, @Args('tenantId', { type: () => ID }) tenantId: string): Promise<ZoneObject[]> {
     visibleTenant(caller, tenantId);
-    return withCallerScope(this.db, caller, (tx) => tx.query<ZoneObject>(`SELECT ${ZONE_COLUMNS} FROM zones WHERE tenant_id = $1 ORDER BY purdue_level, name`, [tenantId]));
+    return withCallerRead(ctx, this.db, (tx) => tx.query<ZoneObject>(`SELECT ${ZONE_COLUMNS} FROM zones WHERE tenant_id = $1 ORDER BY purdue_level, name`, [tenantId]));
   }
 
   @Query(() => [ConduitObject])
-  conduits(@CurrentCaller() caller: Caller, @Args('tenantId', { type: () => ID }) tenantId: string): Promise<ConduitObject[]> {
+  conduits(@CurrentCaller() caller: Caller, @Ctx() ctx: ApiContext, @Args('tenantId', { type: () => ID }) tenantId: string): Promise<ConduitObject[]> {
     visibleTenant(caller, tenantId);
-    return withCallerScope(this.db, caller, (tx) => tx.query<ConduitObject>(`SELECT ${CONDUIT_COLUMNS} FROM conduits WHERE tenant_id = $1 ORDER BY protocol, id`, [tenantId]));
+    return withCallerRead(ctx, this.db, (tx) => tx.query<ConduitObject>(`SELECT ${CONDUIT_COLUMNS} FROM conduits WHERE tenant_id = $1 ORDER BY protocol, id`, [tenantId]));
   }
 
   @Roles(...SENSOR_ADMINS, Role.SOC_ANALYST, Role.CUSTOMER_ADMIN)
   @Query(() => [SensorObject])
-  sensors(@CurrentCaller() caller: Caller, @Args('tenantId', { type: () => ID }) tenantId: string): Promise<SensorObject[]> {
+  sensors(@CurrentCaller() caller: Caller, @Ctx() ctx: ApiContext, @Args('tenantId', { type: () => ID }) tenantId: string): Promise<SensorObject[]> {
     visibleTenant(caller, tenantId);
-    return withCallerScope(this.db, caller, (tx) => tx.query<SensorObject>(`SELECT ${SENSOR_COLUMNS} FROM sensors s WHERE s.tenant_id = $1 ORDER BY s.name`, [tenantId]));
+    return withCallerRead(ctx, this.db, (tx) => tx.query<SensorObject>(`SELECT ${SENSOR_COLUMNS} FROM sensors s WHERE s.tenant_id = $1 ORDER BY s.name`, [tenantId]));
   }
 
   @Roles(...EDITORS)

@@ -1,5 +1,5 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { type Caller, CurrentCaller, presentUser, Role, Roles, UserObject, withCallerScope } from '@watchfloor/auth';
+import { type ApiContext, type Caller, Ctx, CurrentCaller, presentUser, Role, Roles, UserObject, withCallerRead, withCallerScope } from '@watchfloor/auth';
 import { TenantDb } from '@watchfloor/tenancy';
 import { createTenant, createUser, TENANT_COLUMNS } from './tenant-admin';
 import { CreateTenantInput, CreateUserInput, TenantObject } from './tenants.types';
@@ -9,8 +9,9 @@ export class TenantsResolver {
   constructor(private readonly db: TenantDb) {}
 
   @Query(() => [TenantObject], { description: 'Tenants visible to the caller.' })
-  tenants(@CurrentCaller() caller: Caller): Promise<TenantObject[]> {
-    return withCallerScope(this.db, caller, (tx) => tx.query<TenantObject>(`SELECT ${TENANT_COLUMNS} FROM tenants ORDER BY name, id`));
+  tenants(@Ctx() ctx: ApiContext): Promise<TenantObject[]> {
+    // The request's shared read transaction (caller scope): RLS shows only the caller's tenants.
+    return withCallerRead(ctx, this.db, (tx) => tx.query<TenantObject>(`SELECT ${TENANT_COLUMNS} FROM tenants ORDER BY name, id`));
   }
 
   @Roles(Role.PLATFORM_ADMIN)
