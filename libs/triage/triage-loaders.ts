@@ -1,5 +1,6 @@
 import { type ApiContext, isCustomer, groupBy, loaderFor, requireCaller, withCallerRead } from '@watchfloor/auth';
 import type { TenantDb } from '@watchfloor/tenancy';
+import { TENANT_COLUMNS, type TenantObject } from '@watchfloor/tenants';
 import { ALERT_COLUMNS, INCIDENT_COLUMNS } from './incident-store';
 import { ACTIVITY_COLUMNS } from './triage-service';
 import type { ActivityRow, AlertRow, IncidentRow } from './triage.types';
@@ -54,14 +55,10 @@ export function timelineLoader(ctx: ApiContext, db: TenantDb) {
   });
 }
 
+/** Columns and row shape come from the tenants lib, so a Tenant reads the same here as in `tenants`. */
 export function tenantLoader(ctx: ApiContext, db: TenantDb) {
-  return loaderFor<string, { id: string; name: string; slug: string; timezone: string; createdAt: Date } | null>(ctx, 'tenants', async (ids) => {
-    const rows = await withCallerRead(ctx, db, (tx) =>
-      tx.query<{ id: string; name: string; slug: string; timezone: string; createdAt: Date }>(
-        `SELECT id, name, slug, timezone, created_at AS "createdAt" FROM tenants WHERE id = ANY($1::uuid[])`,
-        [ids],
-      ),
-    );
+  return loaderFor<string, TenantObject | null>(ctx, 'tenants', async (ids) => {
+    const rows = await withCallerRead(ctx, db, (tx) => tx.query<TenantObject>(`SELECT ${TENANT_COLUMNS} FROM tenants WHERE id = ANY($1::uuid[])`, [ids]));
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null);
   });
