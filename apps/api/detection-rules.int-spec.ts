@@ -3,6 +3,7 @@ import { Role } from '@watchfloor/auth';
 import { createRuleVersions } from '@watchfloor/detection/rules';
 import { startApiTestApp, type ApiTestApp } from './testing/api-test-app';
 import { sigmaRuleYaml } from './testing/soc-admin-fixtures';
+import { seedTenantsAndTokens } from './testing/tenant-tokens';
 
 const IMPORT = `mutation($t: ID, $y: String!) { importDetectionRules(tenantId: $t, yaml: $y) {
   tenantId imported updated unchanged refused items { sigmaId title kind status reason ruleId version documentIndex } } }`;
@@ -18,18 +19,18 @@ describe('detection rules over GraphQL', () => {
   let api: ApiTestApp;
   let tenantA: string;
   let tenantB: string;
-  const tok: Record<string, string> = {};
+  let tok: Record<string, string>;
 
   beforeAll(async () => {
     api = await startApiTestApp();
-    tenantA = await api.createTenant('Alpha');
-    tenantB = await api.createTenant('Beta');
-    tok.admin = (await api.userWithToken(Role.PLATFORM_ADMIN, [])).token;
-    tok.lead = (await api.userWithToken(Role.SOC_LEAD, [tenantA])).token;
-    tok.leadAB = (await api.userWithToken(Role.SOC_LEAD, [tenantA, tenantB])).token;
-    tok.leadB = (await api.userWithToken(Role.SOC_LEAD, [tenantB])).token;
-    tok.analyst = (await api.userWithToken(Role.SOC_ANALYST, [tenantA])).token;
-    tok.customer = (await api.userWithToken(Role.CUSTOMER_VIEWER, [tenantA])).token;
+    ({ tenantA, tenantB, tokens: tok } = await seedTenantsAndTokens(api, {
+      admin: Role.PLATFORM_ADMIN,
+      lead: Role.SOC_LEAD,
+      leadAB: { role: Role.SOC_LEAD, tenants: ['A', 'B'] },
+      leadB: { role: Role.SOC_LEAD, tenants: ['B'] },
+      analyst: Role.SOC_ANALYST,
+      customer: Role.CUSTOMER_VIEWER,
+    }));
   });
   afterAll(() => api.close());
 

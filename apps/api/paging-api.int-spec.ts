@@ -7,6 +7,7 @@ import { queueConnection } from '@watchfloor/queue';
 import { seedIncident } from './testing/incident-fixtures';
 import { startApiTestApp, type ApiTestApp } from './testing/api-test-app';
 import { seedDelivery, seedWebhookEndpoint } from './testing/soc-admin-fixtures';
+import { seedTenantsAndTokens } from './testing/tenant-tokens';
 
 const CREATE = `mutation($v: WebhookEndpointInput!) { createWebhookEndpoint(input: $v) { id tenantId name kind url enabled disabledReason createdAt secret } }`;
 const ENDPOINTS = `query($t: ID!) { webhookEndpoints(tenantId: $t) { id name kind url enabled secret } }`;
@@ -26,16 +27,13 @@ describe('paging over GraphQL: webhook endpoints, escalation policies, deliverie
   let tenantA: string;
   let tenantB: string;
   let deliverQueue: Queue<DeliverJobData>;
-  const tok: Record<string, string> = {};
+  let tok: Record<string, string>;
 
   beforeAll(async () => {
     api = await startApiTestApp();
-    tenantA = await api.createTenant('Alpha');
-    tenantB = await api.createTenant('Beta');
-    tok.admin = (await api.userWithToken(Role.PLATFORM_ADMIN, [])).token;
-    tok.lead = (await api.userWithToken(Role.SOC_LEAD, [tenantA])).token;
-    tok.analyst = (await api.userWithToken(Role.SOC_ANALYST, [tenantA])).token;
-    tok.custAdmin = (await api.userWithToken(Role.CUSTOMER_ADMIN, [tenantA])).token;
+    ({ tenantA, tenantB, tokens: tok } = await seedTenantsAndTokens(api, {
+      admin: Role.PLATFORM_ADMIN, lead: Role.SOC_LEAD, analyst: Role.SOC_ANALYST, custAdmin: Role.CUSTOMER_ADMIN,
+    }));
     deliverQueue = new Queue<DeliverJobData>('deliver', { connection: queueConnection(api.redis.url), prefix: api.queuePrefix });
   });
   afterAll(async () => {

@@ -7,6 +7,7 @@ import { type ScopedTx, TenantDb } from '@watchfloor/tenancy';
 import { seedIncident } from './testing/incident-fixtures';
 import { startApiTestApp, type ApiTestApp } from './testing/api-test-app';
 import { seedWebhookEndpoint } from './testing/soc-admin-fixtures';
+import { seedTenantsAndTokens } from './testing/tenant-tokens';
 
 const UPSERT = `mutation($v: SlaPolicyInput!) { upsertSlaPolicy(input: $v) {
   id tenantId severity version acknowledgeMinutes resolveMinutes active warnFraction pauseStatuses calendar { timezone holidays businessHours { weekday start end } } } }`;
@@ -21,17 +22,13 @@ describe('SLA policies and Incident.sla over GraphQL', () => {
   let tenantA: string;
   let tenantB: string;
   let slaQueue: Queue<IncidentEventJobData>;
-  const tok: Record<string, string> = {};
+  let tok: Record<string, string>;
 
   beforeAll(async () => {
     api = await startApiTestApp();
-    tenantA = await api.createTenant('Alpha');
-    tenantB = await api.createTenant('Beta');
-    tok.admin = (await api.userWithToken(Role.PLATFORM_ADMIN, [])).token;
-    tok.lead = (await api.userWithToken(Role.SOC_LEAD, [tenantA])).token;
-    tok.analyst = (await api.userWithToken(Role.SOC_ANALYST, [tenantA])).token;
-    tok.custAdmin = (await api.userWithToken(Role.CUSTOMER_ADMIN, [tenantA])).token;
-    tok.custViewer = (await api.userWithToken(Role.CUSTOMER_VIEWER, [tenantA])).token;
+    ({ tenantA, tenantB, tokens: tok } = await seedTenantsAndTokens(api, {
+      admin: Role.PLATFORM_ADMIN, lead: Role.SOC_LEAD, analyst: Role.SOC_ANALYST, custAdmin: Role.CUSTOMER_ADMIN, custViewer: Role.CUSTOMER_VIEWER,
+    }));
     // The api app's queue prefix in tests ({<redisKeyPrefix>}).
     slaQueue = new Queue<IncidentEventJobData>('sla', { connection: queueConnection(api.redis.url), prefix: api.queuePrefix });
   });
