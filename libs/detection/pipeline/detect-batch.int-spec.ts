@@ -1,9 +1,9 @@
-import { createCorrelationEngine } from '@watchfloor/detection/correlation';
-import { builtinSigmaId, createRuleVersions, createTenantRuleCache, importDetectionRules, importShippedRules, setRuleEnabled, type RuleVersions } from '@watchfloor/detection/rules';
+import { builtinSigmaId, createRuleVersions, importDetectionRules, importShippedRules, setRuleEnabled, type RuleVersions } from '@watchfloor/detection/rules';
 import type { IncidentChange } from '@watchfloor/incidents';
+import { testDetector } from '../../../test/detector';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '../../../test/harness';
 import { attackRecords, insertZeekBatch, seedPlant, zeekConn, zeekModbus, type Plant } from './__fixtures__/plant';
-import { createDetector, type Detector } from '.';
+import type { Detector } from '.';
 
 const REGISTER_WRITE_RULE = 'cf24f6e0-ad53-4bad-a748-524caa32b8e3';
 
@@ -13,16 +13,8 @@ describe('detect job (Postgres + Redis)', () => {
   let versions: RuleVersions;
   const emitted: IncidentChange[] = [];
 
-  /** A fresh "worker": its own rule cache, OT model cache and correlation engine client. */
-  const worker = (): Detector =>
-    createDetector({
-      db: t.db,
-      redis: r.redis,
-      rules: createTenantRuleCache(t.db, versions),
-      correlation: createCorrelationEngine({ redis: r.redis, prefix: `${r.prefix}:` }),
-      keyPrefix: `${r.prefix}:`,
-      emit: async (_tenant, changes) => void emitted.push(...changes),
-    });
+  /** A fresh "worker": its own rule cache, OT model cache and correlation engine client (the shipped rules are imported once, in beforeAll). */
+  const worker = (): Promise<Detector> => testDetector(t, r, { importRules: false, emit: async (_tenant, changes) => void emitted.push(...changes) });
 
   const snapshot = async (plant: Plant) => ({
     alerts: await t.owner.query(`SELECT dedup_key, severity, disposition, incident_id FROM alerts WHERE tenant_id = $1 ORDER BY dedup_key`, [plant.tenantId]),
@@ -45,14 +37,14 @@ describe('detect job (Postgres + Redis)', () => {
   it('changes nothing when the same batch runs again', async () => {
     const plant = await seedPlant(t.owner);
     const { batchId } = await insertZeekBatch(t.db, plant, attackRecords(new Date(Date.now() - 600_000)));
-    const w = worker();
+    const w = await worker();
     const first = await w.detectBatch({ tenantId: plant.tenantId, batchId, now: new Date() });
     const before = await snapshot(plant);
     expect(first.alertsInserted).toBe(before.alerts.length);
     expect(before.incidents).toHaveLength(1);
 
     expect((await w.detectBatch({ tenantId: plant.tenantId, batchId, now: new Date() })).status).toBe('already_done');
-    const forced = await worker().detectBatch({ tenantId: plant.tenantId, batchId, now: new Date(), force: true });
+    const forced = await (await worker()).detectBatch({ tenantId: plant.tenantId, batchId, now: new Date(), force: true });
     expect(forced).toMatchObject({ status: 'done', alertsInserted: 0, alertsDuplicate: first.alertsInserted - first.correlationAlerts, incidentChanges: [] });
     expect(await snapshot(plant)).toEqual(before);
   });
@@ -62,10 +54,11 @@ describe('detect job (Postgres + Redis)', () => {
     const twin = await seedPlant(t.owner);
     const start = new Date(Date.now() - 600_000);
     const a = await insertZeekBatch(t.db, single, attackRecords(start));
-    await worker().detectBatch({ tenantId: single.tenantId, batchId: a.batchId, now: new Date() });
+    await (await worker()).detectBatch({ tenantId: single.tenantId, batchId: a.batchId, now: new Date() });
 
     const b = await insertZeekBatch(t.db, twin, attackRecords(start));
-    const results = await Promise.all([worker(), worker()].map((w) => w.detectBatch({ tenantId: twin.tenantId, batchId: b.batchId, now: new Date() })));
+    const twins = await Promise.all([worker(), worker()]);
+    const results = await Promise.all(twins.map((w) => w.detectBatch({ tenantId: twin.tenantId, batchId: b.batchId, now: new Date() })));
     expect(results.reduce((n, x) => n + x.alertsInserted, 0)).toBe((await snapshot(single)).alerts.length);
     // The per-batch lock makes the second worker wait and find the batch DONE.
     expect(results.map((x) => x.status).sort()).toEqual(['already_done', 'done']);
@@ -88,7 +81,7 @@ describe('detect job (Postgres + Redis)', () => {
     const start = new Date(Date.now() - 600_000);
     // first: a segmentation violation to an unknown control host (HIGH, no asset) from the corporate host
     const first = await insertZeekBatch(t.db, plant, [zeekModbus(start, '10.10.7.23', '10.30.0.99', 'READ_COILS')]);
-    const w = worker();
+    const w = await worker();
     await w.detectBatch({ tenantId: plant.tenantId, batchId: first.batchId, now: new Date() });
     let incidents = await t.owner.query(`SELECT id, severity, version FROM incidents WHERE tenant_id = $1`, [plant.tenantId]);
     expect(incidents).toHaveLength(1);
@@ -109,7 +102,7 @@ describe('detect job (Postgres + Redis)', () => {
 
   it('reopens a recently resolved incident for the same rule and entity, and opens a new one after a closed one', async () => {
     const plant = await seedPlant(t.owner, { incidents: { linkByEntity: false } });
-    const w = worker();
+    const w = await worker();
     const write = (src: string, secondsAgo: number) => zeekModbus(new Date(Date.now() - secondsAgo * 1000), src, '10.30.0.11', 'WRITE_SINGLE_COIL');
     await w.detectBatch({ tenantId: plant.tenantId, batchId: (await insertZeekBatch(t.db, plant, [write('10.20.1.5', 300)])).batchId, now: new Date() });
     const [first] = await t.owner.query(`SELECT id, grouping_key FROM incidents WHERE tenant_id = $1 AND grouping_key LIKE 'watchfloor.ot.control_write::%'`, [plant.tenantId]);
@@ -140,13 +133,13 @@ describe('detect job (Postgres + Redis)', () => {
     );
     await t.owner.query(`INSERT INTO suppressions (tenant_id, match, reason, expires_at) VALUES ($1, '{"srcIp": "10.10.7.23"}', 'expired', now() - interval '1 hour')`, [plant.tenantId]);
     const { batchId } = await insertZeekBatch(t.db, plant, [zeekModbus(new Date(Date.now() - 60_000), '10.10.7.23', '10.30.0.11', 'WRITE_MULTIPLE_REGISTERS')]);
-    const result = await worker().detectBatch({ tenantId: plant.tenantId, batchId, now: new Date() });
+    const result = await (await worker()).detectBatch({ tenantId: plant.tenantId, batchId, now: new Date() });
     expect(result.suppressed).toBe(1);
     const alerts = await t.owner.query(`SELECT rule_ref, disposition, suppression_id, incident_id FROM alerts WHERE tenant_id = $1 ORDER BY rule_ref`, [plant.tenantId]);
     const suppressed = alerts.filter((a: { disposition: string }) => a.disposition === 'SUPPRESSED');
     expect(suppressed).toEqual([{ rule_ref: REGISTER_WRITE_RULE, disposition: 'SUPPRESSED', suppression_id: supp, incident_id: null }]);
     expect(alerts.filter((a: { disposition: string; incident_id: string | null }) => a.disposition === 'OPEN' && a.incident_id !== null)).toHaveLength(alerts.length - 1);
-    await worker().detectBatch({ tenantId: plant.tenantId, batchId, now: new Date(), force: true });
+    await (await worker()).detectBatch({ tenantId: plant.tenantId, batchId, now: new Date(), force: true });
     const [{ silenced_count }] = await t.owner.query(`SELECT silenced_count::int FROM suppressions WHERE id = $1`, [supp]);
     expect(silenced_count).toBe(1);
   });
@@ -159,7 +152,7 @@ describe('detect job (Postgres + Redis)', () => {
       [plant.tenantId, plant.zones.control, new Date(ts.getTime() - 3600_000), new Date(ts.getTime() + 3600_000)],
     );
     const { batchId } = await insertZeekBatch(t.db, plant, [zeekModbus(ts, '10.10.7.23', '10.30.0.11', 'WRITE_MULTIPLE_REGISTERS')]);
-    const result = await worker().detectBatch({ tenantId: plant.tenantId, batchId, now: new Date() });
+    const result = await (await worker()).detectBatch({ tenantId: plant.tenantId, batchId, now: new Date() });
     expect(result.maintenance).toBe(2);
     const alerts = await t.owner.query(`SELECT rule_ref, disposition, severity, maintenance_window_id IS NOT NULL AS in_window, incident_id IS NOT NULL AS grouped, details->>'changeTicket' AS ticket FROM alerts WHERE tenant_id = $1 ORDER BY rule_ref`, [plant.tenantId]);
     expect(alerts).toEqual([
@@ -180,7 +173,7 @@ describe('detect job (Postgres + Redis)', () => {
       zeekModbus(ts, '10.10.7.23', '10.30.0.11', 'WRITE_MULTIPLE_REGISTERS'),
       zeekModbus(ts, '10.10.7.23', '10.30.0.20', 'WRITE_MULTIPLE_REGISTERS'), // the HMI: same zone, not under the window
     ]);
-    await worker().detectBatch({ tenantId: plant.tenantId, batchId, now: new Date() });
+    await (await worker()).detectBatch({ tenantId: plant.tenantId, batchId, now: new Date() });
     const alerts = await t.owner.query(
       `SELECT rule_ref, host(dst_ip) AS dst, disposition, severity, details->>'severityBeforeMaintenance' AS before, details->>'changeTicket' AS ticket
          FROM alerts WHERE tenant_id = $1 AND rule_ref IN ($2, 'watchfloor.ot.control_write') ORDER BY rule_ref, dst`,
@@ -198,7 +191,7 @@ describe('detect job (Postgres + Redis)', () => {
     const plant = await seedPlant(t.owner);
     const [{ id: seg }] = await t.owner.query(`SELECT id FROM detection_rules WHERE sigma_id = $1`, [builtinSigmaId('segmentation_violation')]);
     const [{ id: write }] = await t.owner.query(`SELECT id FROM detection_rules WHERE sigma_id = $1`, [REGISTER_WRITE_RULE]);
-    const w = worker();
+    const w = await worker();
     const { batchId } = await insertZeekBatch(t.db, plant, [zeekModbus(new Date(Date.now() - 60_000), '10.10.7.23', '10.30.0.11', 'WRITE_MULTIPLE_REGISTERS')]);
     await w.detectBatch({ tenantId: plant.tenantId, batchId, now: new Date() }); // warm the caches first
     expect((await setRuleEnabled(t.db, versions, { ruleId: seg, tenantId: plant.tenantId, enabled: false })).ok).toBe(true);
@@ -217,7 +210,7 @@ describe('detect job (Postgres + Redis)', () => {
     const plant = await seedPlant(t.owner);
     const now = new Date();
     await t.owner.query(`UPDATE sensors SET last_event_at = $3, expected_interval_seconds = 300 WHERE tenant_id = $1 AND id = $2`, [plant.tenantId, plant.sensorId, new Date(now.getTime() - 3 * 3600_000)]);
-    const w = worker();
+    const w = await worker();
     const first = await w.raiseSensorSilence(now);
     expect(first.silentSensors).toBeGreaterThanOrEqual(1);
     const again = await w.raiseSensorSilence(new Date(now.getTime() + 60_000));
@@ -249,7 +242,7 @@ correlation:
     expect((await importDetectionRules(t.db, versions, { tenantId: plant.tenantId, yaml })).items[0].status).toBe('IMPORTED');
     const ts = new Date(Date.now() - 10 * 60_000);
     const { batchId } = await insertZeekBatch(t.db, plant, [zeekConn(ts, '10.20.4.4', '10.20.9.9', 8080, 'REJ'), zeekConn(new Date(ts.getTime() + 5000), '10.20.4.4', '10.20.9.9', 8081, 'REJ')]);
-    const w = worker();
+    const w = await worker();
     expect((await w.detectBatch({ tenantId: plant.tenantId, batchId, now: new Date() })).correlationAlerts).toBe(0); // window still open by event time
     await w.sweepCorrelations(new Date());
     const alerts = await t.owner.query(`SELECT rule_ref, rule_kind, rule_author, severity, event_count, host(src_ip) AS src FROM alerts WHERE tenant_id = $1`, [plant.tenantId]);
@@ -288,24 +281,24 @@ correlation:
     // Two bursts two minutes apart: the inner correlation matches twice, the outer once.
     const at = (s: number) => new Date(ts.getTime() + s * 1000);
     const { batchId } = await insertZeekBatch(t.db, plant, [0, 5, 120, 125].map((s, i) => zeekConn(at(s), '10.20.4.5', '10.20.9.9', 8080 + i, 'REJ')));
-    await worker().detectBatch({ tenantId: plant.tenantId, batchId, now: new Date() });
+    await (await worker()).detectBatch({ tenantId: plant.tenantId, batchId, now: new Date() });
     const alerts = await t.owner.query(`SELECT rule_ref FROM alerts WHERE tenant_id = $1 AND rule_kind = 'CORRELATION'`, [plant.tenantId]);
     expect(alerts).toEqual([{ rule_ref: '7d2a0c6e-9c73-4f77-9c5a-4b2d9f5b1e32' }]);
   });
 
   it('reports a missing batch without writing anything', async () => {
     const plant = await seedPlant(t.owner);
-    const result = await worker().detectBatch({ tenantId: plant.tenantId, batchId: '00000000-0000-4000-8000-000000000000', now: new Date() });
+    const result = await (await worker()).detectBatch({ tenantId: plant.tenantId, batchId: '00000000-0000-4000-8000-000000000000', now: new Date() });
     expect(result.status).toBe('missing_batch');
     // another tenant's batch is invisible under this tenant's scope
     const other = await seedPlant(t.owner);
     const { batchId: foreign } = await insertZeekBatch(t.db, other, attackRecords(new Date(Date.now() - 60_000)));
-    expect((await worker().detectBatch({ tenantId: plant.tenantId, batchId: foreign, now: new Date() })).status).toBe('missing_batch');
+    expect((await (await worker()).detectBatch({ tenantId: plant.tenantId, batchId: foreign, now: new Date() })).status).toBe('missing_batch');
     const [batch] = await t.owner.query(`SELECT status FROM ingest_batches WHERE id = $1`, [foreign]);
     expect(batch.status).toBe('PENDING');
     const [{ n }] = await t.owner.query(`SELECT count(*)::int AS n FROM alerts WHERE tenant_id IN ($1, $2)`, [plant.tenantId, other.tenantId]);
     expect(n).toBe(0);
-    expect(await worker().detectBatch({ tenantId: 'acme', batchId: '00000000-0000-4000-8000-000000000000', now: new Date() })).toMatchObject({ status: 'invalid_input', error: 'tenantId is not a uuid: "acme"' });
-    expect(await worker().detectBatch({ tenantId: plant.tenantId, batchId: '00000000-0000-4000-8000-000000000000', now: new Date('x') })).toMatchObject({ status: 'invalid_input', error: 'now must be a valid Date' });
+    expect(await (await worker()).detectBatch({ tenantId: 'acme', batchId: '00000000-0000-4000-8000-000000000000', now: new Date() })).toMatchObject({ status: 'invalid_input', error: 'tenantId is not a uuid: "acme"' });
+    expect(await (await worker()).detectBatch({ tenantId: plant.tenantId, batchId: '00000000-0000-4000-8000-000000000000', now: new Date('x') })).toMatchObject({ status: 'invalid_input', error: 'now must be a valid Date' });
   });
 });
