@@ -10,14 +10,13 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import Redis from 'ioredis';
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL } from '@watchfloor/config';
 import { applyMigrations, createDataSource, ensureDatabase, PgCopyIn, runCopyIn } from '@watchfloor/db';
-import { withDatabase } from '@watchfloor/devstack';
+import { freePort, withDatabase } from '@watchfloor/devstack';
 import { EventBatchAssembler, type EventRow } from '@watchfloor/ingest';
 import { createSensorWithKey } from '@watchfloor/sensors';
 import { Scope, TenantDb } from '@watchfloor/tenancy';
@@ -124,17 +123,6 @@ interface IngestProcess {
   /** From its start-up log line. */
   parseThreads: number | null;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function startIngestProcess(env: Record<string, string>): Promise<IngestProcess> {

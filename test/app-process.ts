@@ -3,8 +3,8 @@
 // lines so a test can read what the app logged.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '@watchfloor/devstack';
 
 export type AppName = 'api' | 'ingest' | 'worker';
 
@@ -26,16 +26,7 @@ export interface AppProcess {
   ready(options?: { readyPath?: string; timeoutMs?: number }): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export async function startAppProcess(name: AppName, env: Record<string, string>, options: { readyPath?: string; timeoutMs?: number } = {}): Promise<AppProcess> {
   const app = await spawnAppProcess(name, env);

@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '@watchfloor/devstack';
 import { createSensorWithKey } from '@watchfloor/sensors';
 import { Scope } from '@watchfloor/tenancy';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from './harness';
@@ -15,15 +15,6 @@ import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis 
  */
 const root = path.resolve(__dirname, '..');
 const main = path.join(root, 'dist/apps/ingest/main.js');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitReady(port: number): Promise<void> {
   for (let i = 0; i < 150; i++) {

@@ -1,1 +1,2 @@
 export * from './local-services';
+export * from './free-port';
