@@ -4,7 +4,8 @@ import Redis from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '@watchfloor/db';
 import { withDatabase } from '@watchfloor/devstack';
-import { TenantDb } from '@watchfloor/tenancy';
+import { createSensorWithKey, type SensorKind } from '@watchfloor/sensors';
+import { Scope, TenantDb } from '@watchfloor/tenancy';
 
 /**
  * Integration-test isolation: each test file gets its own database cloned from the migrated
@@ -93,6 +94,18 @@ export async function createTestRedis(): Promise<TestRedis> {
       redis.disconnect();
     },
   };
+}
+
+/** A tenant named `name` (slug made unique) with one sensor, for tests that ingest or read events. */
+export async function seedTenantWithSensor(
+  t: Pick<TestDatabase, 'owner' | 'db'>,
+  name: string,
+  sensor: { name?: string; kind?: SensorKind } = {},
+): Promise<{ tenantId: string; sensorId: string; apiKey: string }> {
+  const tenantId = crypto.randomUUID();
+  await t.owner.query(`INSERT INTO tenants (id, name, slug) VALUES ($1, $2, $3)`, [tenantId, name, `${name}-${tenantId.slice(0, 8)}`]);
+  const created = await t.db.withScope(Scope.tenant(tenantId), (tx) => createSensorWithKey(tx, { tenantId, name: sensor.name ?? 's', kind: sensor.kind ?? 'ZEEK' }));
+  return { tenantId, sensorId: created.sensor.id, apiKey: created.apiKey };
 }
 
 export { withDatabase };

@@ -1,8 +1,6 @@
 import crypto from 'node:crypto';
 import { metricsRegistry } from '@watchfloor/telemetry';
-import { createSensorWithKey } from '@watchfloor/sensors';
-import { Scope } from '@watchfloor/tenancy';
-import { createTestDatabase, type TestDatabase } from '../../test/harness';
+import { createTestDatabase, seedTenantWithSensor, type TestDatabase } from '../../test/harness';
 import { readBatchBacklog, registerBatchBacklogMetrics } from './batch-backlog';
 
 let t: TestDatabase;
@@ -10,12 +8,7 @@ const tenants: Array<{ tenantId: string; sensorId: string }> = [];
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  for (const name of ['water', 'power']) {
-    const tenantId = crypto.randomUUID();
-    await t.owner.query(`INSERT INTO tenants (id, name, slug) VALUES ($1, $2, $3)`, [tenantId, name, `${name}-${tenantId.slice(0, 8)}`]);
-    const sensorId = await t.db.withScope(Scope.tenant(tenantId), async (tx) => (await createSensorWithKey(tx, { tenantId, name: 's', kind: 'ZEEK' })).sensor.id);
-    tenants.push({ tenantId, sensorId });
-  }
+  for (const name of ['water', 'power']) tenants.push(await seedTenantWithSensor(t, name));
 });
 afterAll(async () => {
   await t.drop();

@@ -3,9 +3,7 @@
 import crypto from 'node:crypto';
 import { EventPartitionCache } from '@watchfloor/db';
 import type { NormalizedEvent } from '@watchfloor/normalize';
-import { createSensorWithKey } from '@watchfloor/sensors';
-import { Scope } from '@watchfloor/tenancy';
-import { createTestDatabase, type TestDatabase } from '../../test/harness';
+import { createTestDatabase, seedTenantWithSensor, type TestDatabase } from '../../test/harness';
 import { EventBatchAssembler, toEventRow, type AssembledBatch, type EventRow } from './event-batch';
 import { encodeBatch } from './event-copy-encoder';
 import { writeEventBatch, type BatchWriteResult } from './event-writer';
@@ -19,12 +17,7 @@ const receivedAt = new Date();
 beforeAll(async () => {
   // One connection: every batch below reuses the same session and so the same stage table.
   t = await createTestDatabase({ poolSize: 1 });
-  for (const name of ['water', 'power']) {
-    const tenantId = crypto.randomUUID();
-    await t.owner.query(`INSERT INTO tenants (id, name, slug) VALUES ($1, $2, $3)`, [tenantId, name, `${name}-${tenantId.slice(0, 8)}`]);
-    const sensorId = await t.db.withScope(Scope.tenant(tenantId), async (tx) => (await createSensorWithKey(tx, { tenantId, name: 'eve', kind: 'SURICATA' })).sensor.id);
-    tenants.push({ tenantId, sensorId });
-  }
+  for (const name of ['water', 'power']) tenants.push(await seedTenantWithSensor(t, name, { name: 'eve', kind: 'SURICATA' }));
 });
 afterAll(async () => {
   await t.drop();
@@ -168,9 +161,7 @@ describe('writeEventBatch', () => {
   it('two concurrent batches of the same events in opposite orders both commit, and each event is stored once', async () => {
     const db = await createTestDatabase({ poolSize: 4 });
     try {
-      const tenantId = crypto.randomUUID();
-      await db.owner.query(`INSERT INTO tenants (id, name, slug) VALUES ($1, 'race', $2)`, [tenantId, `race-${tenantId.slice(0, 8)}`]);
-      const sensorId = await db.db.withScope(Scope.tenant(tenantId), async (tx) => (await createSensorWithKey(tx, { tenantId, name: 's', kind: 'ZEEK' })).sensor.id);
+      const { tenantId, sensorId } = await seedTenantWithSensor(db, 'race');
       const rows = Array.from({ length: 8000 }, (_, i) => rowOf(sensorId, { signatureId: `race-${i}`, raw: { i } }));
       const options = { partitionWindow: { from: new Date(receivedAt.getTime() - 86400000), to: new Date(receivedAt.getTime() + 86400000) } };
       const cache = new EventPartitionCache();
@@ -189,9 +180,7 @@ describe('writeEventBatch', () => {
   it('works where the database denies temporary tables to PUBLIC, because the migration grants them to the app role', async () => {
     const db = await createTestDatabase({ poolSize: 1 });
     try {
-      const tenantId = crypto.randomUUID();
-      await db.owner.query(`INSERT INTO tenants (id, name, slug) VALUES ($1, 'hardened', $2)`, [tenantId, `h-${tenantId.slice(0, 8)}`]);
-      const sensorId = await db.db.withScope(Scope.tenant(tenantId), async (tx) => (await createSensorWithKey(tx, { tenantId, name: 's', kind: 'ZEEK' })).sensor.id);
+      const { tenantId, sensorId } = await seedTenantWithSensor(db, 'hardened');
       await db.owner.query(`REVOKE TEMPORARY ON DATABASE ${db.name} FROM PUBLIC`);
       await db.owner.query(`REVOKE TEMPORARY ON DATABASE ${db.name} FROM watchfloor_app`);
       const options = { partitionWindow: { from: new Date(receivedAt.getTime() - 86400000), to: new Date(receivedAt.getTime() + 86400000) } };
