@@ -7,6 +7,7 @@ import { EventPartitionLock1764500000000 } from './1764500000000-EventPartitionL
 import { WebhookSecretRotation1764600000000 } from './1764600000000-WebhookSecretRotation';
 import { IngestStageTemp1764600000001 } from './1764600000001-IngestStageTemp';
 import { IngestWriteFunction1764600000002 } from './1764600000002-IngestWriteFunction';
+import { IngestWritePlainInsert1764700000000 } from './1764700000000-IngestWritePlainInsert';
 
 /** Every migration in order; listed explicitly so the compiled build needs no glob. */
 export const ALL_MIGRATIONS = [
@@ -19,4 +20,5 @@ export const ALL_MIGRATIONS = [
   WebhookSecretRotation1764600000000,
   IngestStageTemp1764600000001,
   IngestWriteFunction1764600000002,
+  IngestWritePlainInsert1764700000000,
 ];

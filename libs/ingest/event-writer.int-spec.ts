@@ -1,5 +1,5 @@
 // The batch write path against real Postgres: binary COPY into the per-connection stage, then
-// INSERT … SELECT … ON CONFLICT into `events` under the tenant wall.
+// INSERT … SELECT into `events` under the tenant wall (ON CONFLICT only when the batch meets stored events).
 import crypto from 'node:crypto';
 import { EventPartitionCache } from '@watchfloor/db';
 import type { NormalizedEvent } from '@watchfloor/normalize';
@@ -36,14 +36,14 @@ function batchOf(rows: EventRow[]): AssembledBatch {
   return { rows, duplicatesInBatch: 0, rejected: [], rejectedCount: 0, records: rows.length, formats: 'native' };
 }
 
-function write(tenant: { tenantId: string; sensorId: string }, batch: AssembledBatch, extra: { restorable?: boolean; chunkBytes?: number } = {}): Promise<BatchWriteResult> {
+function write(tenant: { tenantId: string; sensorId: string }, batch: AssembledBatch, extra: { restorable?: boolean; chunkBytes?: number; batchId?: string } = {}): Promise<BatchWriteResult> {
   return writeEventBatch(
     t.db,
     partitions,
     {
       tenantId: tenant.tenantId,
       sensorId: tenant.sensorId,
-      batchId: crypto.randomUUID(),
+      batchId: extra.batchId ?? crypto.randomUUID(),
       receivedAt,
       batch: encodeBatch(batch, { chunkBytes: extra.chunkBytes }),
       ...(extra.restorable ? { restorable: () => encodeBatch(batch, { restorableRaw: true }) } : {}),
@@ -101,13 +101,34 @@ describe('writeEventBatch', () => {
     expect(b).toMatchObject({ source_format: 'cef', category: null, src_ip: null, src_port: null, attack_ids: null, ot_function_code: null, message: null, raw: { only: 'raw' } });
   });
 
-  it('counts stored events as duplicates and inserts only what is new', async () => {
+  it('counts stored events as duplicates and inserts only what is new, with the time bounds of what it inserted', async () => {
     const [water] = tenants;
-    const rows = Array.from({ length: 30 }, (_, i) => rowOf(water.sensorId, { signatureId: `dup-${i}`, raw: { n: i } }));
-    expect(await write(water, batchOf(rows.slice(0, 20)))).toMatchObject({ accepted: 20, duplicates: 0 });
-    expect(await write(water, batchOf(rows))).toMatchObject({ accepted: 10, duplicates: 20, status: 'PENDING' });
-    expect(await write(water, batchOf(rows))).toMatchObject({ accepted: 0, duplicates: 30, status: 'DONE' });
+    // The first 20 an hour apart from 10 h ago; the 10 new ones of the second batch 10 s apart from 2 min ago.
+    const base = receivedAt.getTime();
+    const rows = Array.from({ length: 30 }, (_, i) =>
+      rowOf(water.sensorId, { signatureId: `dup-${i}`, raw: { n: i }, ts: new Date(i < 20 ? base - (10 - i / 2) * 3600_000 : base - 120_000 + (i - 20) * 10_000) }));
+    const iso = (d: Date | null) => d?.toISOString();
+    const batchIds = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+    // All new: the plain INSERT.
+    const first = await write(water, batchOf(rows.slice(0, 20)), { batchId: batchIds[0] });
+    expect(first).toMatchObject({ accepted: 20, duplicates: 0, status: 'PENDING' });
+    expect([iso(first.minTs), iso(first.maxTs)]).toEqual([iso(rows[0].ts), iso(rows[19].ts)]);
+    // 20 stored among 30: the INSERT meets one, is rolled back, and the ON CONFLICT one inserts the other 10.
+    const second = await write(water, batchOf(rows), { batchId: batchIds[1] });
+    expect(second).toMatchObject({ accepted: 10, duplicates: 20, status: 'PENDING' });
+    expect([iso(second.minTs), iso(second.maxTs)]).toEqual([iso(rows[20].ts), iso(rows[29].ts)]);
+    expect(await write(water, batchOf(rows), { batchId: batchIds[2] })).toMatchObject({ accepted: 0, duplicates: 30, minTs: null, maxTs: null, status: 'DONE' });
     expect(await stored(water.tenantId, rows.map((r) => r.id))).toHaveLength(30);
+    // The outbox rows say the same as the results.
+    const batches = await t.owner.query(
+      `SELECT accepted, duplicates, min_ts, max_ts, status FROM ingest_batches WHERE tenant_id = $1 AND id = ANY ($2::uuid[]) ORDER BY array_position($2::uuid[], id)`,
+      [water.tenantId, batchIds],
+    );
+    expect(batches.map((b: Record<string, unknown>) => [b.accepted, b.duplicates, iso(b.min_ts as Date | null), iso(b.max_ts as Date | null), b.status])).toEqual([
+      [20, 0, iso(rows[0].ts), iso(rows[19].ts), 'PENDING'],
+      [10, 20, iso(rows[20].ts), iso(rows[29].ts), 'PENDING'],
+      [0, 30, undefined, undefined, 'DONE'],
+    ]);
   });
 
   it('leaves nothing in the stage for the next transaction on the connection, after a commit or a failure', async () => {
@@ -156,6 +177,16 @@ describe('writeEventBatch', () => {
     expect(resend.rows[0].id).toBe(first.rows[0].id);
     expect(resend.rows[0].ts.getTime()).not.toBe(first.rows[0].ts.getTime());
     expect(await write(water, resend)).toMatchObject({ accepted: 0, duplicates: 1, status: 'DONE' });
+
+    // Resent beside a new event: the time bounds are the new event's alone, not the dropped one's.
+    const mixed = new EventBatchAssembler(water.sensorId, { format: 'auto', receivedAt: new Date(receivedAt.getTime() + 120_000) }, 100);
+    mixed.addLine(1, 'CEF:0|Vendor|FW|1.0|100|Blocked|5|src=10.0.0.1 dst=10.30.0.11 dpt=502');
+    mixed.addLine(2, JSON.stringify({ schema: 'watchfloor.event/v1', ts: new Date(receivedAt.getTime() - 3600_000).toISOString(), sourceProduct: 'historian', eventClass: 'other', severity: 'LOW', message: 'new beside a resend' }));
+    const batch = mixed.finish();
+    expect(batch.rows).toHaveLength(2);
+    const result = await write(water, batch);
+    expect(result).toMatchObject({ accepted: 1, duplicates: 1, status: 'PENDING' });
+    expect([result.minTs?.toISOString(), result.maxTs?.toISOString()]).toEqual([batch.rows[1].ts.toISOString(), batch.rows[1].ts.toISOString()]);
   });
 
   it('two concurrent batches of the same events in opposite orders both commit, and each event is stored once', async () => {

@@ -51,9 +51,10 @@ const COPY_STAGE_SQL = `COPY ${STAGE_TABLE} (${STAGE_COLUMNS.map(([name]) => nam
 const BATCH_COLUMNS = 'tenant_id, id, sensor_id, received_at, format, accepted, duplicates, rejected, min_ts, max_ts, status, enqueued_at, detected_at';
 
 /**
- * The rest of the batch in one call of wf_ingest_write (migrations/1764600000002): the events from
+ * The rest of the batch in one call of wf_ingest_write (migrations/1764700000000): the events from
  * the stage in id order (two batches holding the same events then lock them in the same order
- * instead of deadlocking), `ON CONFLICT DO NOTHING`; the ingest_batches outbox row with what was
+ * instead of deadlocking) by a plain INSERT, or, when that meets a stored event, again with
+ * `ON CONFLICT DO NOTHING` (see the migration for why); the ingest_batches outbox row with what was
  * inserted (count, exact ts bounds, enqueued_at set: the detect job is sent right after commit and
  * EventIngestor clears it again if that fails); the sensor's heartbeat (the newest event time,
  * never later than when it was received). A function so that its plan is kept per session.
