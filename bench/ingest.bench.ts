@@ -145,9 +145,12 @@ async function startIngestProcess(env: Record<string, string>): Promise<IngestPr
       await exited;
     },
   };
-  // Its log: the parse thread count from the start-up line; the rest is read and dropped.
+  // Its log: the parse thread count from the start-up line; the rest is dropped, or kept in the
+  // file BENCH_INGEST_STDOUT names (with what node flags such as --trace-gc print there).
   let pending = '';
+  const kept = process.env.BENCH_INGEST_STDOUT ? fs.createWriteStream(process.env.BENCH_INGEST_STDOUT) : null;
   child.stdout!.on('data', (chunk: Buffer) => {
+    kept?.write(chunk);
     if (out.parseThreads !== null) return;
     pending += chunk.toString('utf8');
     const m = /"parseThreads":(\d+)/.exec(pending);
