@@ -60,6 +60,21 @@ describe('EventParsePool', () => {
     expect(Buffer.concat(chunksA).equals(Buffer.concat(chunksB))).toBe(true);
   });
 
+  it('gives the same batch for a large body that reaches the worker in many pieces, characters split between them', async () => {
+    // ≈ 700 KB in 999-byte chunks, cut inside multi-byte characters.
+    const lines = Array.from({ length: 2500 }, (_, i) =>
+      JSON.stringify({ timestamp: '2026-11-25T11:59:00.123456+0000', event_type: 'alert', src_ip: '10.10.7.23', dest_ip: '10.30.0.11', flow_id: 1000 + i, alert: { signature_id: i, signature: `Pumpe Süd € 😀 ${'x'.repeat(i % 200)}` } }));
+    const body = lines.join('\n') + '\n';
+    expect(Buffer.byteLength(body)).toBeGreaterThan(600_000);
+    const [a, b] = await Promise.all([parse(threaded, body, { maxEventsPerBatch: 5000 }, 999), parse(inline, body, { maxEventsPerBatch: 5000 }, 999)]);
+    expect(a.rowCount).toBe(2500);
+    expect(a.rejectedCount).toBe(0);
+    const { copyChunks: chunksA, ...restA } = a;
+    const { copyChunks: chunksB, ...restB } = b;
+    expect(restA).toEqual(restB);
+    expect(Buffer.concat(chunksA).equals(Buffer.concat(chunksB))).toBe(true);
+  });
+
   it('keeps IngestError codes and details across the thread boundary', async () => {
     const long = `${eve(3)}\n${'{"x":"' + 'y'.repeat(5000) + '"}'}\n`;
     await expect(parse(threaded, long)).rejects.toMatchObject({ code: 'line_too_large', details: { line: 2, limitBytes: 4096 } });
