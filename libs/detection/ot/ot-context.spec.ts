@@ -1,6 +1,6 @@
 import { assets, conduits, zones } from './__fixtures__/plant';
 import { compileOtContext } from './ot-context';
-import { parseIp } from './ip-address';
+import { parseIp } from '../ip-address';
 import { OtSettings } from './ot-types';
 
 describe('compileOtContext', () => {

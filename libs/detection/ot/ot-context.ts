@@ -10,7 +10,7 @@ import {
   parseIp,
   PrefixEntry,
   PrefixTable,
-} from './ip-address';
+} from '../ip-address';
 import {
   AllowedSourceRule,
   OT_DETECTION_NAMES,

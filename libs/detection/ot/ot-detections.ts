@@ -1,6 +1,6 @@
 // The built-in OT detections, evaluated per event against a compiled tenant context.
 
-import { IpAddress, parseIp } from './ip-address';
+import { IpAddress, parseIp } from '../ip-address';
 import { CompiledAllowRule, OtContext } from './ot-context';
 import { OtAsset, OtDetectionName, OtEventView, OtFinding, OtZone, Severity } from './ot-types';
 import { APP_PROTOCOLS, canonicalProtocol, conduitAdmits, protocolLabel, remoteServiceOf } from './protocols';

@@ -4,7 +4,7 @@
 // and the naive interpreter start from here; anything not honoured becomes a refusal reason.
 
 import { findUnsafeRegexShape } from './regex-safety';
-import { parseCidr, type CidrNetwork } from './ip-cidr';
+import { parseCidr, type CidrBlock } from '../ip-address';
 import { hasWildcards, literalOf, lowerSegments, normalizeSegments, parseSigmaString, type Segment } from './sigma-string';
 
 export type CompareOp = 'lt' | 'lte' | 'gt' | 'gte';
@@ -15,7 +15,7 @@ export type ValuePattern =
   | { kind: 're'; source: string; flags: string }
   | { kind: 'num'; value: number }
   | { kind: 'bool'; value: boolean }
-  | { kind: 'cidr'; net: CidrNetwork; text: string }
+  | { kind: 'cidr'; net: CidrBlock; text: string }
   | { kind: 'cmp'; op: CompareOp; value: number };
 
 export type FieldSpec =
@@ -334,9 +334,9 @@ export function buildFieldSpec(field: string | null, modifiers: string[], value:
       }
       const group: ValuePattern[] = [];
       for (const text of texts) {
-        const net = parseCidr(text.trim());
-        if (!net) return fail(`${what}: invalid CIDR '${text}'`);
-        group.push({ kind: 'cidr', net, text });
+        const parsed = parseCidr(text.trim());
+        if (!parsed.ok) return fail(`${what}: invalid CIDR '${text}': ${parsed.error}`);
+        group.push({ kind: 'cidr', net: parsed.block, text });
       }
       groups.push(group);
       continue;

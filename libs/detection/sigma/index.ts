@@ -5,7 +5,6 @@ export { buildRuleSet, type RuleSet } from './rule-set';
 export { interpretRule } from './interpreter';
 export { eventLogsource, logsourceMatches, ruleLogsourceKey, FIREWALL_PRODUCTS, IDS_EVENT_CLASSES, type EventLogsource } from './logsource';
 export { parseCondition, type ConditionNode } from './condition';
-export { parseCidr, parseIp, cidrContains } from './ip-cidr';
 export { checkSigmaFiles, groupReasons, refusedPercent, type CheckReport, type CheckTally, type SigmaFileText } from './check-report';
 export type {
   SigmaEvent,

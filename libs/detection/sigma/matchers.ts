@@ -9,7 +9,7 @@
 // - a boolean rule value matches the same boolean or the text "true"/"false";
 // - missing (undefined) and null fields match no value pattern; `null` matches exactly those.
 
-import { cidrContains, parseIp } from './ip-cidr';
+import { cidrContains, parseIp } from '../ip-address';
 import { collectKeywordTexts, compileFieldGetter, type FieldGetter } from './field-lookup';
 import { numericValue, textOf, timePartOf, type CompareOp, type FieldSpec, type TimePart, type ValuePattern } from './field-spec';
 import { enableRegexBacktrackingFallback } from './regex-safety';

@@ -32,6 +32,7 @@ describe('parseIp', () => {
   test.each([
     '', '10.0.0', '10.0.0.256', '10.0.0.01', '1.2.3.4.5', 'a.b.c.d', '2001:db8:::1', '1::2::3',
     '1:2:3:4:5:6:7:8:9', '12345::', 'gggg::', ':1.2.3.4', '1:2:3:4:5:6:7:1.2.3.4', 'localhost',
+    '1:2:3:4:5:6:7', ':1:2:3:4:5:6:7', '::1.2.3.256', ' ', '01.2.3.4',
   ])('rejects %p', (text) => {
     expect(parseIp(text)).toBeNull();
   });
@@ -55,7 +56,7 @@ describe('parseCidr', () => {
     expect(r.ok && r.block.family).toBe(4);
     expect(r.ok && r.block.prefix).toBe(8);
   });
-  test.each(['10.0.0.0/33', '2001:db8::/129', '10.0.0.0/-1', '10.0.0.0/8/9', 'nope/8', '', '10.0.0.0/', '::ffff:10.0.0.0/64'])(
+  test.each(['10.0.0.0/33', '2001:db8::/129', '::/129', '10.0.0.0/-1', '10.0.0.0/x', '10.0.0.0/8/9', 'nope/8', '', '10.0.0.0/', '::ffff:10.0.0.0/64'])(
     'rejects %p with a reason',
     (text) => {
       const r = parseCidr(text);
@@ -63,6 +64,42 @@ describe('parseCidr', () => {
       expect(!r.ok && r.error.length).toBeGreaterThan(5);
     },
   );
+});
+
+describe('cidrContains (the Sigma cidr modifier and OT zones alike)', () => {
+  const inNet = (cidr: string, ip: string): boolean => {
+    const net = parseCidr(cidr);
+    const addr = parseIp(ip);
+    if (!net.ok || !addr) throw new Error(`bad input ${cidr} ${ip}`);
+    return cidrContains(net.block, addr);
+  };
+  test.each([
+    ['10.0.0.0/8', '10.255.255.255', true],
+    ['10.0.0.0/8', '11.0.0.0', false],
+    ['0.0.0.0/0', '203.0.113.9', true],
+    ['192.168.1.7/32', '192.168.1.7', true],
+    ['192.168.1.7/32', '192.168.1.8', false],
+    ['192.168.1.7', '192.168.1.7', true],
+    ['10.1.2.3/8', '10.9.9.9', true], // host bits in the network are ignored
+    ['172.16.0.0/12', '172.31.0.1', true],
+    ['172.16.0.0/12', '172.32.0.1', false],
+    ['::/0', '2001:db8::1', true],
+    ['::/0', '10.1.1.1', false], // an IPv6 network does not hold IPv4 addresses
+    ['2001:db8::/32', '2001:db8:ffff::1', true],
+    ['2001:db8::/32', '2001:db9::1', false],
+    ['fe80::/10', 'febf::1', true],
+    ['fe80::/10', 'fec0::1', false],
+    ['fe80::/10', 'fe80::1%eth0', true], // the zone is not part of the address
+    ['2001:db8::1/128', '2001:db8::1', true],
+    ['2001:db8::/33', '2001:db8:8000::', false],
+    ['10.0.0.0/8', '::ffff:10.1.1.1', true], // IPv4-mapped: the IPv4 address it carries
+    ['::ffff:10.0.0.0/104', '10.1.1.1', true], // IPv4-mapped network: the IPv4 network it carries
+    ['::ffff:0:0/96', '10.1.1.1', true], // every IPv4 address
+    ['::ffff:0:0/96', '2001:db8::1', false],
+    ['10.0.0.0/8', '::a01:101', false], // not IPv4-mapped (IPv4-compatible, deprecated)
+  ])('%s contains %s: %s', (cidr, ip, expected) => {
+    expect(inNet(cidr, ip)).toBe(expected);
+  });
 });
 
 describe('CIDR containment agrees with a bit-string reference', () => {

@@ -1,7 +1,8 @@
-// IPv4 and IPv6 addresses as integers, and CIDR blocks compiled into a longest-prefix lookup.
-// IPv4 uses plain numbers (fast path); IPv6 uses bigint. IPv4-mapped IPv6 addresses
-// (::ffff:a.b.c.d) are treated as the IPv4 address they carry, so a sensor that logs dual-stack
-// sockets still lands in the IPv4 zone.
+// IPv4 and IPv6 addresses as integers, and CIDR blocks compiled into a longest-prefix lookup: the
+// one address library of detection (OT zones and assets, the Sigma `cidr` modifier, the
+// pipeline's endpoint lookups). IPv4 uses plain numbers (fast path); IPv6 uses bigint.
+// IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) are treated as the IPv4 address they carry, so a
+// sensor that logs dual-stack sockets still lands in the IPv4 zone (and in a rule's IPv4 network).
 
 export type IpAddress = { family: 4; value: number } | { family: 6; value: bigint };
 
