@@ -1,8 +1,7 @@
 // Escalation policies of a tenant, and turning an incident's due pages (and SLA warnings and
 // breaches) into delivery rows. Rows are unique per idempotency key, so planning twice — a
 // delayed job and the sweeper, or a replayed event — creates each delivery once.
-import type { ScopedTx } from '@watchfloor/tenancy';
-import { isUuid } from '@watchfloor/tenancy';
+import { isUuid, type ScopedTx } from '@watchfloor/tenancy';
 import { type EscalationPolicy, type Page, parseEscalationKey, planEscalation, SEVERITY_ORDER, validateEscalationPolicy } from './escalation';
 import type { PagerDutyIncident, Severity } from './pagerduty';
 import { PagingError } from './paging-errors';

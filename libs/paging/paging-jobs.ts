@@ -9,7 +9,6 @@ export interface DeliverJobData extends JobEnvelope {
   deliveryId: string;
 }
 
-
 /** First attempt: the delivery id; later steps: `<id>_<step>` (a2: attempt 2, c<ms>: after an open circuit). BullMQ refuses ':' in custom ids. */
 export function deliverJobId(deliveryId: string, step?: string): string {
   return step ? `${deliveryId}_${step}` : deliveryId;

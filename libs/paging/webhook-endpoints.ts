@@ -2,8 +2,7 @@
 // and shown once (to the creator), never returned afterwards.
 import { promises as dns } from 'node:dns';
 import type { SecretBox } from '@watchfloor/secrets';
-import type { ScopedTx } from '@watchfloor/tenancy';
-import { isUuid } from '@watchfloor/tenancy';
+import { isUuid, type ScopedTx } from '@watchfloor/tenancy';
 import { type CircuitState, circuitStatus, type CircuitStatus, CLOSED_CIRCUIT } from './circuit-breaker';
 import { PAGERDUTY_ROUTING_KEY_LENGTH } from './pagerduty';
 import { PagingError } from './paging-errors';

@@ -18,7 +18,6 @@ export type GenerateReportResult =
   | { status: 'READY'; reportId: string; tenantId: string; artifacts: { format: 'JSON' | 'CSV' | 'PDF'; sizeBytes: number; sha256: string }[]; alreadyReady: boolean }
   | { status: 'FAILED'; reportId: string; tenantId: string; error: string };
 
-
 /** Collects what the CSV stream writes (the artefact is one bytea) while hashing it on the way. */
 class CollectingSink extends Writable {
   readonly chunks: Buffer[] = [];

@@ -2,8 +2,7 @@ import crypto from 'node:crypto';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
-import type { ScopedTx } from '@watchfloor/tenancy';
-import { isUuid } from '@watchfloor/tenancy';
+import { isUuid, type ScopedTx } from '@watchfloor/tenancy';
 import { checkPeriod } from './period';
 import { ReportingError, ReportingErrorCode } from './reporting.errors';
 import type { IncidentReportRow, IncidentStatus, Severity } from './summary.types';
@@ -30,7 +29,6 @@ export const INCIDENT_CSV_COLUMNS = [
 
 /** Rows fetched from the server-side cursor at a time: bounds memory whatever the period holds. */
 export const CSV_FETCH_ROWS = 2000;
-
 
 /** A cell a spreadsheet would run as a formula gets a leading apostrophe (titles come from rules and events). */
 function neutraliseFormula(text: string): string {

@@ -12,7 +12,6 @@ export const DOWNLOAD_FORMATS = {
 } as const;
 type DownloadFormat = keyof typeof DOWNLOAD_FORMATS;
 
-
 /** `watchfloor-report-<tenant slug>-<first day>-<last day>.<ext>` (days in UTC; the slug is [a-z0-9-]). */
 export function downloadFileName(slug: string, from: Date, to: Date, format: DownloadFormat): string {
   const day = (d: Date) => d.toISOString().slice(0, 10);

@@ -4,7 +4,6 @@ import { Scope, type TenantDb } from '@watchfloor/tenancy';
 import { generateReport, type GenerateReportResult } from './generate-report';
 import { createScheduledReport, type ScheduledReportOutcome, type SchedulePlan } from './report-schedule';
 
-
 export const REPORT_READY_EVENT = 'report.ready';
 
 /**

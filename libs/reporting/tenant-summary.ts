@@ -27,7 +27,6 @@ export interface SummaryInput {
 /** How many entries the "top" lists keep. */
 export const TOP_LIMIT = 10;
 
-
 /**
  * The incidents a report covers: created in [from, to), not merged into another incident, with
  * each one's time to acknowledge and to resolve in whole seconds. The stored business-time

@@ -3,8 +3,7 @@
 // and breaches exactly once, and hand due pages to the escalation code. Idempotent: running it
 // twice, or from a delayed job and the sweeper at once, changes nothing the second time.
 import { planIncidentPaging, type PagingIncident, type Severity, type SlaAlert } from '@watchfloor/paging';
-import type { ScopedTx } from '@watchfloor/tenancy';
-import { isUuid } from '@watchfloor/tenancy';
+import { isUuid, type ScopedTx } from '@watchfloor/tenancy';
 import { addBusinessSeconds, businessTime } from './calendar';
 import { createSlaClock, SLA_RESOLVED_STATUSES, type SlaClockState, type SlaPause, type SlaSnapshot, slaSnapshot } from './clock';
 import { slaNotificationsDue } from './notifications';

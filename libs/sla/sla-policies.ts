@@ -1,7 +1,6 @@
 // SLA policies per tenant and severity, versioned: an upsert writes a new version and
 // deactivates the previous one; incidents keep the policy id and version they started with.
-import type { ScopedTx } from '@watchfloor/tenancy';
-import { isUuid } from '@watchfloor/tenancy';
+import { isUuid, type ScopedTx } from '@watchfloor/tenancy';
 import { type BusinessHours, slaCalendarFromInput, type SlaCalendar, validateCalendar } from './calendar';
 import { SLA_RESOLVED_STATUSES, type SlaPolicyTargets } from './clock';
 import { SlaError } from './sla-errors';
@@ -37,7 +36,6 @@ export interface SlaPolicyRecord {
   active: boolean;
   createdAt: Date;
 }
-
 
 interface SlaPolicyRow {
   id: string;

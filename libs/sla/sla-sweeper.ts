@@ -5,8 +5,7 @@
 // reconcile claims each warning and breach with `UPDATE … WHERE x IS NULL`, so both paths
 // together still notify once.
 import { type DeliverJobData, enqueueDelivery, findStalledDeliveries } from '@watchfloor/paging';
-import type { JobQueue } from '@watchfloor/queue';
-import type { JobEnvelope } from '@watchfloor/queue';
+import type { JobEnvelope, JobQueue } from '@watchfloor/queue';
 import { Scope, type TenantDb, isUuid } from '@watchfloor/tenancy';
 import { type IncidentEventHint, type IncidentSlaOutcome, reconcileIncidentSla } from './incident-sla';
 

@@ -1,10 +1,9 @@
-import type { DetectionRuleView } from '@watchfloor/detection/rules';
+import { detectionKeyPrefix, type DetectionRuleView } from '@watchfloor/detection/rules';
 import { DomainError, DomainErrorCode, graphqlCodeFor } from '@watchfloor/errors';
 import { PagingError } from '@watchfloor/paging';
 import { SlaError } from '@watchfloor/sla';
 import { presentRule } from './detection-rules.resolver';
 import { domainCodeFor, mapServiceErrors, type ServiceErrorCode } from './service-errors';
-import { detectionKeyPrefix } from '@watchfloor/detection/rules';
 
 describe('service errors', () => {
   it('map every service code to the contract code of the same name', () => {

@@ -30,7 +30,6 @@ import { createEndpointResolver, type EndpointResolver } from './asset-endpoints
 import { eventField, loadBatch, loadBatchEventRows, toBatchEvent, type BatchEvent } from './batch-events';
 import { createOtModelCache, loadTenantBasics, otSettingsOf, type OtModelCache, type TenantOtModel } from './tenant-context';
 
-
 // Counted once the batch's transaction committed, so a retried batch is not counted twice.
 const rulesEvaluated = counter('watchfloor_detection_rules_evaluated_total', 'Rule evaluations (rules × events) by rule kind', ['kind']);
 const alertsCreated = counter('watchfloor_alerts_created_total', 'Alerts created, by tenant, severity and disposition', ['tenant', 'severity', 'disposition']);
@@ -101,7 +100,6 @@ interface AlertDraft {
 }
 
 const WRITE_OPERATIONS = new Set(['write', 'program', 'control']);
-
 
 function inputProblem(input: DetectBatchInput): string | null {
   if (!input || typeof input !== 'object') return 'input must be an object';

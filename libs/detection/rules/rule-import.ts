@@ -168,7 +168,7 @@ export async function importDetectionRules(db: TenantDb, versions: RuleVersions 
   const actor = input.actor ?? null;
   const items: RuleImportItem[] = [];
   const refuseAll = (reason: string) => summarise(tenantId, actor, [{ sigmaId: null, title: null, kind: null, status: 'REFUSED', reason, documentIndex: 0 }]);
-  if (tenantId !== null && (!isUuid(tenantId))) return refuseAll(`tenantId is not a uuid: ${JSON.stringify(tenantId)}`);
+  if (tenantId !== null && !isUuid(tenantId)) return refuseAll(`tenantId is not a uuid: ${JSON.stringify(tenantId)}`);
   if (typeof input.yaml !== 'string' || input.yaml.trim() === '') {
     return summarise(tenantId, actor, [{ sigmaId: null, title: null, kind: null, status: 'REFUSED', reason: 'the YAML text is empty', documentIndex: 0 }]);
   }
@@ -406,7 +406,6 @@ function toView(r: RuleViewRow): DetectionRuleView {
     updatedAt: r.updated_at,
   };
 }
-
 
 const VIEW_SELECT = `SELECT r.id, r.owner_tenant_id, r.sigma_id, r.name, r.kind, r.title, r.author, r.description, r.level, r.status, r.tags,
        r.references_, r.falsepositives, r.logsource, r.source_yaml, r.version, r.created_at, r.updated_at,
